@@ -1,0 +1,105 @@
+using RemoteWrite.Core.Buffers;
+using RemoteWrite.Core.Errors;
+using Snappier;
+
+namespace RemoteWrite.Core.Codec;
+
+/// <summary>
+/// Snappy block format (not framed), as remote-write uses it. The decoded length is read from
+/// the snappy header and checked against the limit before any buffer is rented (VictoriaMetrics
+/// lib/encoding/snappy does the same).
+/// </summary>
+public static class SnappyCodec
+{
+    /// <summary>Default cap on a decoded body: 32 MiB, as Prometheus' own receiver.</summary>
+    public const int DefaultMaxDecodedBytes = 32 * 1024 * 1024;
+
+    /// <summary>Reads the decoded length from the header; throws 400 when unreadable and 413 past the limit.</summary>
+    public static int GetDecodedLength(ReadOnlySpan<byte> compressed, int maxDecodedBytes)
+    {
+        // The header is a little-endian base-128 varint of at most 5 bytes (a uint32).
+        ulong length = 0;
+        var shift = 0;
+        for (var i = 0; ; i++)
+        {
+            if (i >= compressed.Length || i >= 5)
+            {
+                throw RemoteWriteException.Invalid("snappy: corrupt input (bad length header)");
+            }
+
+            var b = compressed[i];
+            length |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80)
+            {
+                break;
+            }
+
+            shift += 7;
+        }
+
+        if (length > uint.MaxValue)
+        {
+            throw RemoteWriteException.Invalid("snappy: corrupt input (bad length header)");
+        }
+
+        if (length > (ulong)maxDecodedBytes)
+        {
+            throw RemoteWriteException.TooLarge($"decoded body of {length} bytes exceeds the limit of {maxDecodedBytes} bytes");
+        }
+
+        return (int)length;
+    }
+
+    /// <summary>Decodes into a pooled buffer the caller disposes.</summary>
+    public static PooledBuffer Decode(ReadOnlySpan<byte> compressed, int maxDecodedBytes = DefaultMaxDecodedBytes)
+    {
+        if (compressed.IsEmpty)
+        {
+            throw RemoteWriteException.Invalid("empty body");
+        }
+
+        var length = GetDecodedLength(compressed, maxDecodedBytes);
+        var buffer = PooledBuffer.Rent(length);
+        try
+        {
+            var written = Snappy.Decompress(compressed, buffer.WritableSpan[..length]);
+            if (written != length)
+            {
+                throw RemoteWriteException.Invalid("snappy: corrupt input (length mismatch)");
+            }
+
+            return buffer;
+        }
+        catch (InvalidDataException)
+        {
+            buffer.Dispose();
+            throw RemoteWriteException.Invalid("snappy: corrupt input");
+        }
+        catch (ArgumentException)
+        {
+            buffer.Dispose();
+            throw RemoteWriteException.Invalid("snappy: corrupt input");
+        }
+        catch
+        {
+            buffer.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Compresses into a pooled buffer the caller disposes.</summary>
+    public static PooledBuffer Encode(ReadOnlySpan<byte> decoded)
+    {
+        var buffer = PooledBuffer.Rent(Snappy.GetMaxCompressedLength(decoded.Length));
+        var written = Snappy.Compress(decoded, buffer.WritableSpan);
+        buffer.SetLength(written);
+        return buffer;
+    }
+
+    /// <summary>Compresses into a new array (for tests and tools, not the hot path).</summary>
+    public static byte[] EncodeToArray(ReadOnlySpan<byte> decoded)
+    {
+        using var buffer = Encode(decoded);
+        return buffer.Span.ToArray();
+    }
+}

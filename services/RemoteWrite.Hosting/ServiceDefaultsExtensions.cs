@@ -1,0 +1,113 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+
+namespace RemoteWrite.Hosting;
+
+/// <summary>
+/// What every deployable shares: OpenTelemetry metrics exported at <c>/metrics</c>,
+/// <c>/health</c> (liveness) and <c>/ready</c> (readiness), and structured console logs.
+/// </summary>
+public static class ServiceDefaultsExtensions
+{
+    /// <summary>Health checks tagged with this take part in <c>/health</c>.</summary>
+    public const string LiveTag = "live";
+
+    /// <summary>Health checks tagged with this take part in <c>/ready</c>.</summary>
+    public const string ReadyTag = "ready";
+
+    /// <summary>Prefix of every meter this product defines; all are exported.</summary>
+    public const string MeterPrefix = "RemoteWrite.";
+
+    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.ConfigureStructuredLogging();
+
+        builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics
+                .AddMeter(MeterPrefix + "*")
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddPrometheusExporter());
+
+        builder.Services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Console logs: JSON lines (one object per event, scopes included) unless
+    /// <c>LOG_FORMAT=text</c> asks for the plain single-line form.
+    /// </summary>
+    public static TBuilder ConfigureStructuredLogging<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        var format = builder.Configuration["LOG_FORMAT"];
+        builder.Logging.ClearProviders();
+        if (string.Equals(format, "text", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                o.UseUtcTimestamp = true;
+            });
+        }
+        else
+        {
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.IncludeScopes = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
+
+        // HttpClient logs every request at Information; on the hot path that is noise.
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
+        return builder;
+    }
+
+    /// <summary>Maps <c>/health</c>, <c>/ready</c> and <c>/metrics</c> in every environment.</summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        app.MapHealthChecks("/health", new HealthCheckOptions
+        {
+            Predicate = r => r.Tags.Contains(LiveTag),
+            ResponseWriter = WriteStatusAsync,
+        });
+        app.MapHealthChecks("/ready", new HealthCheckOptions
+        {
+            Predicate = r => r.Tags.Contains(ReadyTag) || r.Tags.Contains(LiveTag),
+            ResponseWriter = WriteStatusAsync,
+        });
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        return app;
+    }
+
+    // A short plain-text answer: the status, then one line per failing check with its reason.
+    private static Task WriteStatusAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        var text = report.Status.ToString();
+        foreach (var (name, entry) in report.Entries)
+        {
+            if (entry.Status != HealthStatus.Healthy)
+            {
+                text += $"\n{name}: {entry.Status} {entry.Description}";
+            }
+        }
+
+        return context.Response.WriteAsync(text + "\n");
+    }
+}
