@@ -149,3 +149,20 @@ public sealed class WriteRequestScannerTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 }
+
+public sealed class WriteRequestScannerUtf8Tests
+{
+    [Fact]
+    public void Non_ascii_utf8_is_accepted_and_invalid_utf8_is_400()
+    {
+        using var scanner = new WriteRequestScanner();
+        var ok = TestBodies.Request(TestBodies.Series("up", 1, 1, ("city", "Zürich"))).ToByteArray();
+        Assert.Equal(1, scanner.Scan(ok).Samples);
+
+        var bad = (byte[])ok.Clone();
+        var at = bad.AsSpan().IndexOf("ü"u8);
+        bad[at] = 0xFF;
+        var error = Assert.Throws<RemoteWriteException>(() => scanner.Scan(bad));
+        Assert.Contains("UTF-8", error.Message);
+    }
+}
