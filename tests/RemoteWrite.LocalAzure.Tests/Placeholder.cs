@@ -1,1 +1,0 @@
-namespace RemoteWrite.LocalAzure.Tests; public class Placeholder { [Fact] public void T() => Assert.True(true); }
