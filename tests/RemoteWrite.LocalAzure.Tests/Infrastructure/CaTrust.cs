@@ -11,7 +11,7 @@ public static class CaTrust
 {
     public static SocketsHttpHandler Handler(string caPemPath)
     {
-        var ca = X509Certificate2.CreateFromPemFile(caPemPath);
+        var ca = X509Certificate2.CreateFromPem(File.ReadAllText(caPemPath));
         return new SocketsHttpHandler
         {
             SslOptions = new SslClientAuthenticationOptions
