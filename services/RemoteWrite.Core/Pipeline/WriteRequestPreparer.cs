@@ -1,0 +1,104 @@
+using RemoteWrite.Core.Batching;
+using RemoteWrite.Core.Buffers;
+using RemoteWrite.Core.Codec;
+using RemoteWrite.Core.Conversion;
+using RemoteWrite.Core.Filters;
+using RemoteWrite.Core.Scanning;
+
+namespace RemoteWrite.Core.Pipeline;
+
+/// <summary>
+/// The shared request path, receive → validate → filter → cut: negotiates the protocol, decodes
+/// snappy with a size check first, converts 2.0 to 1.0, validates and indexes, drops what Azure
+/// would refuse (counted), and cuts the rest into parts within the size limit. A body that needs
+/// no change is forwarded as received. Synchronous and allocation-light: everything is pooled.
+/// </summary>
+public sealed class WriteRequestPreparer(WriteLimits limits, TimeProvider time)
+{
+    public WriteLimits Limits => limits;
+
+    /// <summary>Throws <see cref="Errors.RemoteWriteException"/> (400/413/415) for bad input.</summary>
+    public PreparedWrite Prepare(ReadOnlySpan<byte> body, string? contentType, string? contentEncoding)
+    {
+        if (body.Length > limits.MaxRequestBytes)
+        {
+            throw Errors.RemoteWriteException.TooLarge($"body of {body.Length} bytes exceeds the limit of {limits.MaxRequestBytes} bytes");
+        }
+
+        var version = RemoteWriteHeaders.Negotiate(contentType, contentEncoding);
+        var decoded = SnappyCodec.Decode(body, limits.MaxDecodedBytes);
+        var changed = false;
+        using var scanner = new WriteRequestScanner();
+        try
+        {
+            if (version == RemoteWriteVersion.V2)
+            {
+                Replace(ref decoded, V2ToV1Converter.Convert(decoded.Span, limits.MaxDecodedBytes));
+                changed = true;
+            }
+
+            var received = scanner.Scan(decoded.Span);
+            var dropped = new Dictionary<DropReason, DropCounts>();
+
+            var labelFiltered = LabelLimitFilter.Apply(decoded.Span, scanner, limits.LabelLimits, out var overLimit);
+            if (labelFiltered is not null)
+            {
+                Replace(ref decoded, labelFiltered);
+                scanner.Scan(decoded.Span);
+                Add(dropped, DropReason.LabelLimit, overLimit);
+                changed = true;
+            }
+
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            var windowed = TimeWindowFilter.Apply(
+                decoded.Span,
+                scanner,
+                now - (long)limits.MaxSampleAge.TotalMilliseconds,
+                now + (long)limits.MaxFutureSkew.TotalMilliseconds,
+                out var tooOld,
+                out var tooNew);
+            if (windowed is not null)
+            {
+                Replace(ref decoded, windowed);
+                scanner.Scan(decoded.Span);
+                Add(dropped, DropReason.TooOld, tooOld);
+                Add(dropped, DropReason.TooNew, tooNew);
+                changed = true;
+            }
+
+            var parts = new List<EncodedPart>(1);
+            if (scanner.Summary.IsEmpty)
+            {
+                return new PreparedWrite(version, received, parts, dropped, false);
+            }
+
+            if (!changed && body.Length <= limits.MaxPartBytes)
+            {
+                parts.Add(new EncodedPart(PooledBuffer.CopyOf(body), scanner.Summary));
+                return new PreparedWrite(version, received, parts, dropped, true);
+            }
+
+            var tooLarge = RequestSplitter.Split(decoded.Span, scanner, limits.MaxPartBytes, changed ? 0 : body.Length, parts);
+            Add(dropped, DropReason.TooLarge, new DropCounts(0, tooLarge, 0, 0));
+            return new PreparedWrite(version, received, parts, dropped, false);
+        }
+        finally
+        {
+            decoded.Dispose();
+        }
+    }
+
+    private static void Replace(ref PooledBuffer current, PooledBuffer next)
+    {
+        current.Dispose();
+        current = next;
+    }
+
+    private static void Add(Dictionary<DropReason, DropCounts> dropped, DropReason reason, DropCounts counts)
+    {
+        if (!counts.IsEmpty)
+        {
+            dropped[reason] = dropped.TryGetValue(reason, out var existing) ? existing + counts : counts;
+        }
+    }
+}

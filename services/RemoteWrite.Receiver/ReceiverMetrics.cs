@@ -1,0 +1,46 @@
+using System.Diagnostics.Metrics;
+using RemoteWrite.Core.Filters;
+using RemoteWrite.Core.Scanning;
+
+namespace RemoteWrite.Receiver;
+
+/// <summary>Counters of the receive stage, exported at /metrics as <c>remotewrite_receiver_*</c>.</summary>
+public sealed class ReceiverMetrics
+{
+    public const string MeterName = "RemoteWrite.Receiver";
+
+    private readonly Counter<long> _requests;
+    private readonly Counter<long> _samplesReceived;
+    private readonly Counter<long> _histogramsReceived;
+    private readonly Counter<long> _exemplarsReceived;
+    private readonly Counter<long> _samplesDropped;
+    private readonly Histogram<double> _duration;
+
+    public ReceiverMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _requests = meter.CreateCounter<long>("remotewrite.receiver.requests", "{request}", "Remote-write requests answered, by status code.");
+        _samplesReceived = meter.CreateCounter<long>("remotewrite.receiver.samples", "{sample}", "Samples received in valid requests.");
+        _histogramsReceived = meter.CreateCounter<long>("remotewrite.receiver.histograms", "{histogram}", "Native histogram points received in valid requests.");
+        _exemplarsReceived = meter.CreateCounter<long>("remotewrite.receiver.exemplars", "{exemplar}", "Exemplars received in valid requests.");
+        _samplesDropped = meter.CreateCounter<long>("remotewrite.receiver.dropped", "{sample}", "Samples and histogram points dropped on purpose, by reason.");
+        _duration = meter.CreateHistogram<double>("remotewrite.receiver.duration", "s", "Time to answer a remote-write request.");
+    }
+
+    public void Received(ScanSummary summary)
+    {
+        _samplesReceived.Add(summary.Samples);
+        _histogramsReceived.Add(summary.Histograms);
+        _exemplarsReceived.Add(summary.Exemplars);
+    }
+
+    public void Dropped(DropReason reason, DropCounts counts) =>
+        _samplesDropped.Add(counts.Points, new KeyValuePair<string, object?>("reason", reason.ToLabel()));
+
+    public void Answered(int statusCode, double seconds)
+    {
+        var tag = new KeyValuePair<string, object?>("code", statusCode);
+        _requests.Add(1, tag);
+        _duration.Record(seconds, tag);
+    }
+}

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using RemoteWrite.Core.Configuration;
+using RemoteWrite.Core.Pipeline;
+
+namespace RemoteWrite.Receiver;
+
+public static class ReceiverServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the receive stage: limits (section <c>RemoteWrite</c>), answers (section
+    /// <c>Receiver</c>), the preparer and metrics. The host registers the <see cref="IWriteSink"/>.
+    /// </summary>
+    public static IServiceCollection AddRemoteWriteReceiver(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<WriteLimits>(configuration.GetSection(WriteLimits.SectionName));
+        services.AddValidatedOptions<ReceiverOptions>(configuration.GetSection(ReceiverOptions.SectionName));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new WriteRequestPreparer(sp.GetRequiredService<IOptions<WriteLimits>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<ReceiverMetrics>();
+        return services;
+    }
+}
