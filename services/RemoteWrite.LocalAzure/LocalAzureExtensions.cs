@@ -15,6 +15,9 @@ public static class LocalAzureExtensions
     public static WebApplicationBuilder AddLocalAzure(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+
+        // Result execution logs every answer at Information: noise on the ingestion path.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Http.Result", LogLevel.Warning);
         services.AddOptions<LocalAzureOptions>()
             .Bind(builder.Configuration.GetSection(LocalAzureOptions.Section))
             .Configure<IConfiguration>((o, config) => o.ForwardUrl ??= NullIfEmpty(config["FORWARD_URL"]))

@@ -1,3 +1,4 @@
+using RemoteWrite.Core.Codec;
 using System.Collections.Concurrent;
 using System.Text;
 
@@ -59,7 +60,7 @@ internal sealed class SeriesStore
     {
         var name = "";
         var labels = new StringBuilder();
-        var reader = new WireReader(timeSeries);
+        var reader = new ProtoReader(timeSeries);
         while (reader.TryReadTag(out var field, out var wireType))
         {
             if (field != 1)

@@ -1,10 +1,11 @@
+using RemoteWrite.Core.Codec;
 using RemoteWrite.Core.Errors;
 
 namespace RemoteWrite.LocalAzure.Ingestion;
 
 /// <summary>
 /// Walks a decoded remote-write 1.0 <c>WriteRequest</c> (prompb/remote.proto, types.proto; CONTRACT §1)
-/// without materializing it: counts samples, histograms and exemplars, drops those outside the
+/// with Core's <see cref="ProtoReader"/>, without materializing it: counts samples, histograms and exemplars, drops those outside the
 /// ingestion window, and hands each series' newest in-window sample to the <see cref="SeriesStore"/>.
 /// Strings are only made for series the store has not seen.
 /// </summary>
@@ -16,16 +17,16 @@ internal static class WriteRequestWalker
     public static WriteSummary Walk(ReadOnlySpan<byte> request, long nowMs, long windowMs, SeriesStore? store)
     {
         var summary = new WriteSummary { MinTimestampMs = long.MaxValue, MaxTimestampMs = long.MinValue };
-        var reader = new WireReader(request);
+        var reader = new ProtoReader(request);
         while (reader.TryReadTag(out var field, out var wireType))
         {
-            if (field == 1 && wireType == WireReader.LengthDelimited)
+            if (field == 1 && wireType == WireType.LengthDelimited)
             {
                 WalkSeries(reader.ReadLengthDelimited(), nowMs, windowMs, store, ref summary);
             }
-            else if (field is 1 or 3 && wireType != WireReader.LengthDelimited)
+            else if (field is 1 or 3 && wireType != WireType.LengthDelimited)
             {
-                throw WireReader.Corrupt();
+                throw ProtoReader.Malformed("WriteRequest field with a wrong wire type");
             }
             else
             {
@@ -40,7 +41,7 @@ internal static class WriteRequestWalker
     private static void WalkSeries(ReadOnlySpan<byte> series, long nowMs, long windowMs, SeriesStore? store, ref WriteSummary summary)
     {
         summary.Series++;
-        var reader = new WireReader(series);
+        var reader = new ProtoReader(series);
         ulong labelSum = 0;
         var labelCount = 0;
         var hasName = false;
@@ -49,9 +50,9 @@ internal static class WriteRequestWalker
         long stored = 0;
         while (reader.TryReadTag(out var field, out var wireType))
         {
-            if (field is >= 1 and <= 4 && wireType != WireReader.LengthDelimited)
+            if (field is >= 1 and <= 4 && wireType != WireType.LengthDelimited)
             {
-                throw WireReader.Corrupt();
+                throw ProtoReader.Malformed("WriteRequest field with a wrong wire type");
             }
 
             switch (field)
@@ -132,14 +133,14 @@ internal static class WriteRequestWalker
     {
         name = default;
         value = default;
-        var reader = new WireReader(label);
+        var reader = new ProtoReader(label);
         while (reader.TryReadTag(out var field, out var wireType))
         {
-            if (field == 1 && wireType == WireReader.LengthDelimited)
+            if (field == 1 && wireType == WireType.LengthDelimited)
             {
                 name = reader.ReadLengthDelimited();
             }
-            else if (field == 2 && wireType == WireReader.LengthDelimited)
+            else if (field == 2 && wireType == WireType.LengthDelimited)
             {
                 value = reader.ReadLengthDelimited();
             }
@@ -154,14 +155,14 @@ internal static class WriteRequestWalker
     {
         value = 0;
         timestamp = 0;
-        var reader = new WireReader(sample);
+        var reader = new ProtoReader(sample);
         while (reader.TryReadTag(out var field, out var wireType))
         {
-            if (field == 1 && wireType == WireReader.Fixed64)
+            if (field == 1 && wireType == WireType.Fixed64)
             {
                 value = reader.ReadDouble();
             }
-            else if (field == 2 && wireType == WireReader.Varint)
+            else if (field == 2 && wireType == WireType.Varint)
             {
                 timestamp = (long)reader.ReadVarint();
             }
@@ -176,10 +177,10 @@ internal static class WriteRequestWalker
     private static long ReadHistogramTimestamp(ReadOnlySpan<byte> histogram)
     {
         long timestamp = 0;
-        var reader = new WireReader(histogram);
+        var reader = new ProtoReader(histogram);
         while (reader.TryReadTag(out var field, out var wireType))
         {
-            if (field == 15 && wireType == WireReader.Varint)
+            if (field == 15 && wireType == WireType.Varint)
             {
                 timestamp = (long)reader.ReadVarint();
             }
