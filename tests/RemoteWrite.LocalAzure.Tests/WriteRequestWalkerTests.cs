@@ -78,29 +78,16 @@ public sealed class WriteRequestWalkerTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Walking_costs_microseconds_per_sample_at_most()
+    public void Walking_a_known_request_again_adds_no_series()
     {
-        // 2,000 series x 1 sample, as Prometheus' default max_samples_per_send.
+        // Cost is measured by tests/RemoteWrite.Benchmarks (LocalAzureIngestionBenchmarks), not here.
         var series = Enumerable.Range(0, 2000)
             .Select(i => Series("http_requests_total", Now, i, ("instance", $"10.0.{i / 250}.{i % 250}:9090"), ("job", "api"), ("method", i % 2 == 0 ? "GET" : "POST")))
             .ToArray();
         var bytes = Request(series);
         var store = new SeriesStore();
-        WriteRequestWalker.Walk(bytes, Now, Window, store); // warm up; series now known
-
-        const int rounds = 200;
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var watch = Stopwatch.StartNew();
-        for (var i = 0; i < rounds; i++)
-        {
-            WriteRequestWalker.Walk(bytes, Now, Window, store);
-        }
-
-        watch.Stop();
-        var nsPerSample = watch.Elapsed.TotalNanoseconds / (rounds * 2000.0);
-        var cpuNsPerSample = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalNanoseconds / (rounds * 2000.0);
-        output.WriteLine($"walk+store: {nsPerSample:0} ns/sample wall, {cpuNsPerSample:0} ns/sample process CPU, body {bytes.Length} bytes decoded");
-        Assert.True(nsPerSample < 20_000, $"{nsPerSample:0} ns per sample");
+        WriteRequestWalker.Walk(bytes, Now, Window, store);
+        WriteRequestWalker.Walk(bytes, Now, Window, store);
         Assert.Equal(2000, store.Count);
     }
 }

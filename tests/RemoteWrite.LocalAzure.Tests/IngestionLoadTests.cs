@@ -7,13 +7,14 @@ using static RemoteWrite.LocalAzure.Tests.Infrastructure.RemoteWriteBodies;
 namespace RemoteWrite.LocalAzure.Tests;
 
 /// <summary>
-/// The whole ingestion path (auth, read, snappy, walk, store, stats) per sample, in-process, so relays
-/// measured against the stand-in are not measuring the stand-in.
+/// The whole ingestion path (auth, read, snappy, walk, store, stats) under a bounded in-process load:
+/// every sample is counted. The CPU figure is printed for information only; the claim about cost
+/// comes from tests/RemoteWrite.Benchmarks.
 /// </summary>
-public sealed class IngestionCostTests(ITestOutputHelper output)
+public sealed class IngestionLoadTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task The_ingestion_path_costs_a_few_microseconds_per_sample_at_most()
+    public async Task A_hundred_requests_of_2000_samples_are_all_counted()
     {
         using var factory = new LocalAzureFactory();
         using var client = factory.CreateClient();
@@ -40,7 +41,6 @@ public sealed class IngestionCostTests(ITestOutputHelper output)
         var samples = requests * 2000.0;
         var cpuNs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalNanoseconds / samples;
         output.WriteLine($"ingestion path: {watch.Elapsed.TotalNanoseconds / samples:0} ns/sample wall, {cpuNs:0} ns/sample process CPU (client included), {body.Length} compressed bytes per 2000 samples");
-        Assert.True(cpuNs < 20_000, $"{cpuNs:0} ns CPU per sample");
         var stats = await Tokens.StatsAsync(client);
         Assert.Equal((requests + 1) * 2000, stats.GetProperty("total").GetProperty("samples").GetInt64());
     }
