@@ -1,14 +1,12 @@
-using System.Diagnostics;
 using Google.Protobuf;
 using RemoteWrite.Core.Errors;
 using RemoteWrite.Core.Protocol.V1;
 using RemoteWrite.LocalAzure.Ingestion;
-using Xunit.Abstractions;
 using static RemoteWrite.LocalAzure.Tests.Infrastructure.RemoteWriteBodies;
 
 namespace RemoteWrite.LocalAzure.Tests;
 
-public sealed class WriteRequestWalkerTests(ITestOutputHelper output)
+public sealed class WriteRequestWalkerTests
 {
     private const long Now = 1_767_268_800_000;
     private const long Window = 20 * 60_000;
