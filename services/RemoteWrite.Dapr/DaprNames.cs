@@ -32,4 +32,13 @@ public static class DaprNames
 
     /// <summary>The forwarder's delivery route (the SDK announces it without a leading slash).</summary>
     public const string DeliveryRoute = "deliveries";
+
+    /// <summary>Secret holding the application's client secret (components/secrets.dev.json, allowedSecrets).</summary>
+    public const string ClientSecretKey = "azure-client-secret";
+
+    /// <summary>Secret holding the client certificate with its key: PEM text, or a PFX as base64.</summary>
+    public const string CertificateKey = "azure-client-certificate";
+
+    /// <summary>Secret holding the certificate's password, if any.</summary>
+    public const string CertificatePasswordKey = "azure-client-certificate-password";
 }

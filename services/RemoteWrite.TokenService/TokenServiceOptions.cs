@@ -17,13 +17,13 @@ public sealed class TokenServiceOptions : IValidatedOptions
     public string SecretStore { get; set; } = DaprNames.SecretStore;
 
     /// <summary>Secret holding the client secret.</summary>
-    public string ClientSecretKey { get; set; } = "azure-client-secret";
+    public string ClientSecretKey { get; set; } = DaprNames.ClientSecretKey;
 
     /// <summary>Secret holding the client certificate with its key: PEM text, or a PFX as base64.</summary>
-    public string CertificateKey { get; set; } = "azure-client-certificate";
+    public string CertificateKey { get; set; } = DaprNames.CertificateKey;
 
     /// <summary>Secret holding the PFX or encrypted PEM password, if any.</summary>
-    public string CertificatePasswordKey { get; set; } = "azure-client-certificate-password";
+    public string CertificatePasswordKey { get; set; } = DaprNames.CertificatePasswordKey;
 
     /// <summary>One secret store read may take this long.</summary>
     public TimeSpan SecretTimeout { get; set; } = TimeSpan.FromSeconds(10);
