@@ -19,6 +19,7 @@ public sealed class EndToEndTests(StackFixture fixture, ITestOutputHelper output
     [Fact]
     public async Task Every_acknowledged_sample_arrives_once_and_deliveries_are_merged_into_azure_requests()
     {
+        await _stack.DrainAsync();
         var before = await _stack.AzureStatsAsync();
         var requestsBefore = await _stack.MetricAsync(_stack.Forwarder, "remotewrite_forwarder_azure_requests_total");
         var run = Guid.NewGuid().ToString("N");
@@ -49,6 +50,7 @@ public sealed class EndToEndTests(StackFixture fixture, ITestOutputHelper output
     [Fact]
     public async Task Forwarder_killed_mid_flight_then_restarted_loses_nothing()
     {
+        await _stack.DrainAsync();
         var before = await _stack.AzureStatsAsync();
         var run = Guid.NewGuid().ToString("N");
         const int Requests = 20, Series = 20, Samples = 5;
@@ -82,6 +84,7 @@ public sealed class EndToEndTests(StackFixture fixture, ITestOutputHelper output
     public async Task Azure_outage_is_retried_until_it_recovers_and_nothing_is_lost()
     {
         // The outage is 60 s; 20 s keeps CI fast and still spans several redeliveries.
+        await _stack.DrainAsync();
         var before = await _stack.AzureStatsAsync();
         var redeliveredBefore = _stack.Broker.Redelivered;
         await _stack.SetAzureFaultAsync(503, 20);
@@ -103,6 +106,7 @@ public sealed class EndToEndTests(StackFixture fixture, ITestOutputHelper output
     [Fact]
     public async Task Token_service_down_means_retry_and_the_forwarder_recovers_when_it_is_back()
     {
+        await _stack.DrainAsync();
         var before = await _stack.AzureStatsAsync();
         _stack.TokenService.Kill();
         // Azure refuses the forwarder's token once: it must fetch a new one, and cannot.

@@ -118,6 +118,12 @@ public sealed class DaprStack : IAsyncDisposable
         await Ingress.WaitUntilAsync("/ready", TimeSpan.FromSeconds(90));
     }
 
+    /// <summary>Waits until the forwarder has settled every message (so a test's baseline is not another test's backlog).</summary>
+    public Task DrainAsync() => Poll.AssertAsync(
+        () => Task.FromResult(Broker.PendingCount(DaprNames.PubSub, DaprNames.Topic, DaprNames.ForwarderAppId) == 0),
+        TimeSpan.FromSeconds(120),
+        "the forwarder to settle every pending message");
+
     public Uri IngressWriteUrl => new(Ingress.Address, "/api/v1/write");
 
     /// <summary>The local Azure stand-in's totals (<c>/admin/stats</c>).</summary>
