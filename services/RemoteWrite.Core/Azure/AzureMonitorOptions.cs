@@ -1,0 +1,64 @@
+using RemoteWrite.Core.Configuration;
+
+namespace RemoteWrite.Core.Azure;
+
+/// <summary>Where and how to send to Azure Monitor; section <c>AzureMonitor</c> (the side car's <c>INGESTION_URL</c>).</summary>
+public sealed class AzureMonitorOptions : IValidatedOptions
+{
+    public const string SectionName = "AzureMonitor";
+
+    /// <summary>The data collection rule's ingestion URL, used exactly as given (CONTRACT.md §2).</summary>
+    public string? IngestionUrl { get; set; }
+
+    /// <summary>Most POSTs in flight to Azure at once (connections per server).</summary>
+    public int MaxConcurrentRequests { get; set; } = 32;
+
+    /// <summary>One attempt's limit.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>All attempts of one POST together; keep it under Prometheus' <c>remote_timeout</c> (30 s).</summary>
+    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(25);
+
+    /// <summary>Quick retries of a POST after a connection error or a 500/502/504 (duplicates are harmless). 0 turns them off.</summary>
+    public int MaxRetries { get; set; } = 2;
+
+    /// <summary>How long a pooled connection lives, so DNS changes of the endpoint are picked up.</summary>
+    public TimeSpan PooledConnectionLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long the sink waits for a new token after Azure refused one (401/403).</summary>
+    public TimeSpan FreshTokenTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    public string UserAgent { get; set; } = "prometheus-remote-write-relay/1.0";
+
+    public IEnumerable<string> Validate()
+    {
+        if (string.IsNullOrWhiteSpace(IngestionUrl))
+        {
+            yield return "INGESTION_URL (AzureMonitor:IngestionUrl) is required: the data collection rule's metrics ingestion endpoint, https://<dce>.<region>-1.metrics.ingest.monitor.azure.com/dataCollectionRules/<dcr-id>/streams/Microsoft-PrometheusMetrics/api/v1/write?api-version=2023-04-24.";
+        }
+        else if (!Uri.TryCreate(IngestionUrl.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        {
+            yield return $"INGESTION_URL (AzureMonitor:IngestionUrl) '{IngestionUrl}' is not an absolute http(s) URL.";
+        }
+
+        if (MaxConcurrentRequests < 1)
+        {
+            yield return $"AzureMonitor:MaxConcurrentRequests must be at least 1 (is {MaxConcurrentRequests}).";
+        }
+
+        if (AttemptTimeout <= TimeSpan.Zero || TotalTimeout < AttemptTimeout)
+        {
+            yield return "AzureMonitor:AttemptTimeout must be positive and not above AzureMonitor:TotalTimeout.";
+        }
+
+        if (MaxRetries is < 0 or > 10)
+        {
+            yield return $"AzureMonitor:MaxRetries must be between 0 and 10 (is {MaxRetries}).";
+        }
+
+        if (FreshTokenTimeout <= TimeSpan.Zero)
+        {
+            yield return "AzureMonitor:FreshTokenTimeout must be positive.";
+        }
+    }
+}

@@ -1,0 +1,44 @@
+namespace RemoteWrite.Dapr;
+
+/// <summary>
+/// The one source of truth for the names the services and <c>components/</c>, <c>dapr.yaml</c>
+/// share. A test (DaprNamesYamlTests) reads the YAML and checks it against these.
+/// </summary>
+public static class DaprNames
+{
+    /// <summary>The pub/sub component (<c>components/pubsub.yaml</c> metadata.name).</summary>
+    public const string PubSub = "remotewrite-pubsub";
+
+    /// <summary>The topic the ingress publishes to and the forwarder subscribes to.</summary>
+    public const string Topic = "remotewrite";
+
+    /// <summary>The secret store the token service reads credential material from.</summary>
+    public const string SecretStore = "remotewrite-secrets";
+
+    /// <summary>The Dapr Configuration (access control, secret scopes) every app runs with.</summary>
+    public const string Configuration = "remotewrite-config";
+
+    /// <summary>The resiliency policy document.</summary>
+    public const string Resiliency = "remotewrite-resiliency";
+
+    public const string IngressAppId = "remotewrite-ingress";
+
+    public const string ForwarderAppId = "remotewrite-forwarder";
+
+    public const string TokenServiceAppId = "remotewrite-token";
+
+    /// <summary>The token service's method, invoked as <c>/v1.0/invoke/{TokenServiceAppId}/method/{TokenMethod}</c>.</summary>
+    public const string TokenMethod = "token";
+
+    /// <summary>The forwarder's delivery route (the SDK announces it without a leading slash).</summary>
+    public const string DeliveryRoute = "deliveries";
+
+    /// <summary>Secret holding the application's client secret (components/secrets.dev.json, allowedSecrets).</summary>
+    public const string ClientSecretKey = "azure-client-secret";
+
+    /// <summary>Secret holding the client certificate with its key: PEM text, or a PFX as base64.</summary>
+    public const string CertificateKey = "azure-client-certificate";
+
+    /// <summary>Secret holding the certificate's password, if any.</summary>
+    public const string CertificatePasswordKey = "azure-client-certificate-password";
+}

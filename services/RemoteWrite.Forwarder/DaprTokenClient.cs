@@ -1,0 +1,103 @@
+using Azure.Core;
+using Dapr;
+using Dapr.Client;
+using Microsoft.Extensions.Options;
+using RemoteWrite.Core.Identity;
+using RemoteWrite.Dapr;
+
+namespace RemoteWrite.Forwarder;
+
+/// <summary>
+/// The forwarder's bearer token, from the token service through Dapr service invocation
+/// (<c>InvokeMethodAsync</c> → sidecar <c>/v1.0/invoke/{app}/method/token</c>; retries with backoff
+/// are the resiliency policy's, components/resiliency.yaml). Cached until shortly before it
+/// expires; one fetch at a time. Unavailable → null, and the caller answers RETRY. Never logs the token.
+/// </summary>
+public sealed partial class DaprTokenClient(DaprClient dapr, IOptions<ForwarderOptions> options, TimeProvider time, ILogger<DaprTokenClient> logger) : IAccessTokenSource, ITokenStatus
+{
+    private readonly ForwarderOptions _options = options.Value;
+    private readonly SemaphoreSlim _fetch = new(1, 1);
+    private volatile Holder? _held;
+    private volatile string? _lastError;
+
+    public bool HasToken => Fresh(_held) is not null;
+
+    public DateTimeOffset? ExpiresOn => _held?.Token.ExpiresOn;
+
+    public string? LastError => _lastError;
+
+    public async ValueTask<AccessToken?> GetTokenAsync(CancellationToken cancellationToken)
+    {
+        if (Fresh(_held) is { } cached)
+        {
+            return cached;
+        }
+
+        await _fetch.WaitAsync(cancellationToken);
+        try
+        {
+            if (Fresh(_held) is { } fetchedMeanwhile)
+            {
+                return fetchedMeanwhile;
+            }
+
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(_options.TokenTimeout);
+            // The SDK marks InvokeMethodAsync obsolete in favour of a plain HttpClient; it is the same
+            // sidecar call (/v1.0/invoke/{app}/method/{method}, src/Dapr.Client/DaprClientGrpc.cs), and
+            // keeping DaprClient keeps endpoints and the API token in one place.
+#pragma warning disable CS0618
+            var answer = await dapr.InvokeMethodAsync<TokenResponse>(HttpMethod.Get, _options.TokenAppId, _options.TokenMethod, timeout.Token);
+#pragma warning restore CS0618
+            if (string.IsNullOrEmpty(answer?.AccessToken) || answer.ExpiresOn <= time.GetUtcNow())
+            {
+                return Failed("the token service answered without a valid token");
+            }
+
+            var token = new AccessToken(answer.AccessToken, answer.ExpiresOn);
+            _held = new Holder(token);
+            _lastError = null;
+            LogFetched(logger, token.ExpiresOn);
+            return token;
+        }
+        catch (Exception e) when (e is InvocationException or DaprException or HttpRequestException or System.Text.Json.JsonException
+            or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return Failed(e is InvocationException { Response: { } response }
+                ? $"the token service answered {(int)response.StatusCode}"
+                : $"the token service is unavailable ({e.GetType().Name})");
+        }
+        finally
+        {
+            _fetch.Release();
+        }
+    }
+
+    /// <summary>Azure refused the token: forget it so the next use fetches a new one.</summary>
+    public void Invalidate(AccessToken rejected)
+    {
+        var held = _held;
+        if (held is not null && held.Token.Token == rejected.Token)
+        {
+            _held = null;
+        }
+    }
+
+    private AccessToken? Fresh(Holder? held) =>
+        held is not null && held.Token.ExpiresOn - _options.TokenRefreshBeforeExpiry > time.GetUtcNow() ? held.Token : null;
+
+    private AccessToken? Failed(string reason)
+    {
+        _lastError = reason;
+        LogFailed(logger, reason);
+        return Fresh(_held) ?? (_held is { } old && old.Token.ExpiresOn > time.GetUtcNow() ? old.Token : null);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Got a token from the token service, valid until {ExpiresOn:O}")]
+    private static partial void LogFetched(ILogger logger, DateTimeOffset expiresOn);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No token: {Reason}; deliveries are answered RETRY")]
+    private static partial void LogFailed(ILogger logger, string reason);
+
+    private sealed record Holder(AccessToken Token);
+}

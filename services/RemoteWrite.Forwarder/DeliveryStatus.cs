@@ -1,0 +1,24 @@
+namespace RemoteWrite.Forwarder;
+
+/// <summary>The answer to daprd for one delivery (components-contrib pubsub/responses.go).</summary>
+public enum DeliveryStatus
+{
+    /// <summary>Azure accepted it: acknowledge.</summary>
+    Success,
+
+    /// <summary>Not now (Azure 5xx/429/401/403, network, no token): daprd redelivers under the resiliency policy.</summary>
+    Retry,
+
+    /// <summary>Never deliverable (too old for Azure, invalid, refused as invalid): counted and dropped.</summary>
+    Drop,
+}
+
+public static class DeliveryStatusNames
+{
+    public static string ToWire(this DeliveryStatus status) => status switch
+    {
+        DeliveryStatus.Success => "SUCCESS",
+        DeliveryStatus.Drop => "DROP",
+        _ => "RETRY",
+    };
+}

@@ -1,0 +1,15 @@
+using RemoteWrite.Forwarder;
+using RemoteWrite.Forwarder.Apis;
+using RemoteWrite.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.Services.AddForwarder(builder.Configuration);
+
+var app = builder.Build();
+app.UseCloudEvents();
+app.MapDefaultEndpoints();
+app.MapDeliveryApi();
+app.Run();
+
+public partial class Program;

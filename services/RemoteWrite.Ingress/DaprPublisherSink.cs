@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using System.Globalization;
+using Dapr;
+using Dapr.Client;
+using Microsoft.Extensions.Options;
+using RemoteWrite.Core.Batching;
+using RemoteWrite.Core.Pipeline;
+using RemoteWrite.Dapr;
+
+namespace RemoteWrite.Ingress;
+
+/// <summary>
+/// Publishes every part of a request to the pub/sub through the sidecar and reports
+/// <see cref="SinkStatus.Delivered"/> only once the sidecar acknowledged each one (daprd answers
+/// <c>PublishEvent</c> after the broker stored it). Any failure or timeout is "retry later"
+/// (503): the sender resends the whole request, and a part already published arrives twice,
+/// which the at-least-once path downstream tolerates.
+/// </summary>
+public sealed class DaprPublisherSink(DaprClient dapr, IOptions<IngressOptions> options, IngressMetrics metrics, ILogger<DaprPublisherSink> logger) : IWriteSink
+{
+    private readonly IngressOptions _options = options.Value;
+
+    public async ValueTask<SinkResult> DeliverAsync(PreparedWrite write, CancellationToken cancellationToken)
+    {
+        foreach (var part in write.Parts)
+        {
+            var started = Stopwatch.GetTimestamp();
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(_options.PublishTimeout);
+            try
+            {
+                // application/octet-stream: daprd keeps the bytes as they are and the subscriber gets
+                // them back as data_base64 (CONTRACT.md §4); a protobuf type would be treated as text.
+                await dapr.PublishByteEventAsync(_options.PubSubName, _options.Topic, part.Compressed, MessageMetadata.ContentType, MetadataOf(part), timeout.Token);
+            }
+            catch (Exception e) when (e is DaprException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                metrics.Failed();
+                logger.LogWarning("Publishing to {PubSub}/{Topic} failed ({Error}); the sender is asked to retry", _options.PubSubName, _options.Topic, Describe(e));
+                return SinkResult.Retry("the message broker is unavailable, try again");
+            }
+
+            metrics.Published(part.Length, part.Summary.Points, Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+
+        return SinkResult.Delivered;
+    }
+
+    private Dictionary<string, string> MetadataOf(EncodedPart part) => new(3)
+    {
+        [MessageMetadata.Samples] = part.Summary.Points.ToString(CultureInfo.InvariantCulture),
+        [MessageMetadata.OldestTimestampMs] = part.Summary.MinTimestamp.ToString(CultureInfo.InvariantCulture),
+        [MessageMetadata.Destination] = _options.Destination,
+    };
+
+    // The gRPC status says why (Unavailable, DeadlineExceeded …) without echoing request data.
+    private static string Describe(Exception e) => e switch
+    {
+        OperationCanceledException => "no acknowledgement in time",
+        { InnerException: Grpc.Core.RpcException rpc } => rpc.StatusCode.ToString(),
+        _ => e.GetType().Name,
+    };
+}

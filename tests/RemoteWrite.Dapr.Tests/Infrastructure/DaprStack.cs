@@ -1,0 +1,198 @@
+using System.Text.Json;
+using RemoteWrite.DaprSidecar;
+
+namespace RemoteWrite.Dapr.Tests.Infrastructure;
+
+/// <summary>
+/// The whole Dapr deployment on loopback: the local Azure stand-in, a stand-in daprd per app sharing
+/// one broker, and the three services as child processes wired to their sidecars as daprd wires them.
+/// The token service's secret store is components/secrets.dev.json, as the local file store serves it.
+/// </summary>
+public sealed class DaprStack : IAsyncDisposable
+{
+    public const string Dcr = "dcr-00000000000000000000000000000000";
+    public const string DevClientId = "00000000-0000-0000-0000-00000000c11e";
+    public const string TenantId = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+
+    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("dapr-stack-").FullName;
+
+    public InMemoryBroker Broker { get; } = new(DaprNames.PubSub);
+
+    public DaprNetwork Network { get; private set; } = null!;
+
+    public ServiceProcess LocalAzure { get; private set; } = null!;
+
+    public ServiceProcess Ingress { get; private set; } = null!;
+
+    public ServiceProcess Forwarder { get; private set; } = null!;
+
+    public ServiceProcess TokenService { get; private set; } = null!;
+
+    public DaprSidecarStandIn IngressSidecar { get; private set; } = null!;
+
+    public DaprSidecarStandIn ForwarderSidecar { get; private set; } = null!;
+
+    public DaprSidecarStandIn TokenSidecar { get; private set; } = null!;
+
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(60) };
+
+    public static async Task<DaprStack> StartAsync(IReadOnlyDictionary<string, string>? forwarderEnvironment = null)
+    {
+        var stack = new DaprStack();
+        try
+        {
+            await stack.StartCoreAsync(forwarderEnvironment ?? new Dictionary<string, string>());
+            return stack;
+        }
+        catch
+        {
+            await stack.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartCoreAsync(IReadOnlyDictionary<string, string> forwarderEnvironment)
+    {
+        Network = new DaprNetwork(Broker);
+        int azureHttp = FreePort.Next(), azureHttps = FreePort.Next(), ingressPort = FreePort.Next(), forwarderPort = FreePort.Next(), tokenPort = FreePort.Next();
+        LocalAzure = new ServiceProcess("RemoteWrite.LocalAzure", azureHttp, new Dictionary<string, string>
+        {
+            ["LocalAzure__HttpPort"] = azureHttp.ToString(),
+            ["LocalAzure__HttpsPort"] = azureHttps.ToString(),
+            ["LocalAzure__DataDirectory"] = _dataDirectory,
+        });
+        LocalAzure.Start();
+
+        var retry = ResiliencyYaml.DeliveryRetry();
+        IngressSidecar = await DaprSidecarStandIn.StartAsync(new SidecarOptions
+        {
+            AppId = DaprNames.IngressAppId,
+            AppAddress = new Uri($"http://127.0.0.1:{ingressPort}"),
+            DaprApiToken = Secret(),
+        }, Network);
+        ForwarderSidecar = await DaprSidecarStandIn.StartAsync(new SidecarOptions
+        {
+            AppId = DaprNames.ForwarderAppId,
+            AppAddress = new Uri($"http://127.0.0.1:{forwarderPort}"),
+            DaprApiToken = Secret(),
+            AppApiToken = Secret(),
+            RetryInitialInterval = retry.Initial,
+            RetryMaxInterval = retry.Max,
+        }, Network);
+        TokenSidecar = await DaprSidecarStandIn.StartAsync(new SidecarOptions
+        {
+            AppId = DaprNames.TokenServiceAppId,
+            AppAddress = new Uri($"http://127.0.0.1:{tokenPort}"),
+            DaprApiToken = Secret(),
+            AppApiToken = Secret(),
+            AccessControl = ConfigurationYaml.TokenServiceAccessControl(),
+            SecretStores = new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>>
+            {
+                [DaprNames.SecretStore] = LocalFileSecretStore(Path.Combine(RepoPaths.Components, "secrets.dev.json")),
+            },
+        }, Network);
+
+        await LocalAzure.WaitUntilAsync("/health", TimeSpan.FromSeconds(60));
+
+        TokenService = new ServiceProcess("RemoteWrite.TokenService", tokenPort, With(TokenSidecar.AppEnvironment, new Dictionary<string, string>
+        {
+            ["Identity__Type"] = "AadApplication",
+            ["Identity__ClientId"] = DevClientId,
+            ["Identity__TenantId"] = TenantId,
+            ["Identity__AuthorityHost"] = $"https://127.0.0.1:{azureHttps}/",
+            ["SSL_CERT_FILE"] = Path.Combine(_dataDirectory, "ca-bundle.pem"),
+        }));
+        Forwarder = new ServiceProcess("RemoteWrite.Forwarder", forwarderPort, With(ForwarderSidecar.AppEnvironment, With(new Dictionary<string, string>
+        {
+            ["AzureMonitor__IngestionUrl"] = $"http://127.0.0.1:{azureHttp}/dataCollectionRules/{Dcr}/streams/Microsoft-PrometheusMetrics/api/v1/write?api-version=2023-04-24",
+            ["Forwarder__BulkMaxAwaitMs"] = "200",
+            ["Forwarder__ReportInterval"] = "00:00:05",
+        }, forwarderEnvironment)));
+        Ingress = new ServiceProcess("RemoteWrite.Ingress", ingressPort, IngressSidecar.AppEnvironment);
+
+        TokenService.Start();
+        Forwarder.Start();
+        Ingress.Start();
+        await TokenService.WaitUntilAsync("/ready", TimeSpan.FromSeconds(90));
+        await Forwarder.WaitUntilAsync("/ready", TimeSpan.FromSeconds(90));
+        await Ingress.WaitUntilAsync("/ready", TimeSpan.FromSeconds(90));
+    }
+
+    /// <summary>Waits until the forwarder has settled every message (so a test's baseline is not another test's backlog).</summary>
+    public Task DrainAsync() => Poll.AssertAsync(
+        () => Task.FromResult(Broker.PendingCount(DaprNames.PubSub, DaprNames.Topic, DaprNames.ForwarderAppId) == 0),
+        TimeSpan.FromSeconds(120),
+        "the forwarder to settle every pending message");
+
+    public Uri IngressWriteUrl => new(Ingress.Address, "/api/v1/write");
+
+    /// <summary>The local Azure stand-in's totals (<c>/admin/stats</c>).</summary>
+    public async Task<(long Samples, long Requests, long Series)> AzureStatsAsync()
+    {
+        using var document = JsonDocument.Parse(await Http.GetStringAsync(new Uri(LocalAzure.Address, "/admin/stats")));
+        var total = document.RootElement.GetProperty("total");
+        return (total.GetProperty("samples").GetInt64(), total.GetProperty("accepted").GetInt64(), document.RootElement.GetProperty("series").GetInt64());
+    }
+
+    public async Task SetAzureFaultAsync(int status, double seconds)
+    {
+        using var response = await Http.PostAsync(new Uri(LocalAzure.Address, "/admin/faults"), JsonContent(new { status, seconds, target = "ingestion" }));
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>A metric's value summed over its label sets, from a service's <c>/metrics</c>.</summary>
+    public async Task<double> MetricAsync(ServiceProcess service, string name, string? labelFilter = null)
+    {
+        var text = await Http.GetStringAsync(new Uri(service.Address, "/metrics"));
+        return PrometheusText.Sum(text, name, labelFilter);
+    }
+
+    private static StringContent JsonContent(object value) => new(JsonSerializer.Serialize(value), System.Text.Encoding.UTF8, "application/json");
+
+    // secretstores.local.file with nestedSeparator ":": each top-level key is a secret of one value.
+    private static IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> LocalFileSecretStore(string path)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(path));
+        return document.RootElement.EnumerateObject().ToDictionary(
+            p => p.Name,
+            p => (IReadOnlyDictionary<string, string>)new Dictionary<string, string> { [p.Name] = p.Value.GetString()! });
+    }
+
+    private static string Secret() => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
+    private static Dictionary<string, string> With(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b)
+    {
+        var merged = new Dictionary<string, string>(a);
+        foreach (var (k, v) in b)
+        {
+            merged[k] = v;
+        }
+
+        return merged;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Ingress?.Dispose();
+        Forwarder?.Dispose();
+        TokenService?.Dispose();
+        LocalAzure?.Dispose();
+        foreach (var sidecar in new[] { IngressSidecar, ForwarderSidecar, TokenSidecar })
+        {
+            if (sidecar is not null)
+            {
+                await sidecar.DisposeAsync();
+            }
+        }
+
+        Http.Dispose();
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // best effort
+        }
+    }
+}

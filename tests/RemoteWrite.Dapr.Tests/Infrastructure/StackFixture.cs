@@ -1,0 +1,17 @@
+namespace RemoteWrite.Dapr.Tests.Infrastructure;
+
+/// <summary>One stack for the end-to-end tests (starting four processes is the slow part); each test leaves it running and fault-free.</summary>
+public sealed class StackFixture : IAsyncLifetime
+{
+    public DaprStack Stack { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Stack = await DaprStack.StartAsync();
+
+    public async Task DisposeAsync() => await Stack.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class StackCollection : ICollectionFixture<StackFixture>
+{
+    public const string Name = "dapr stack";
+}

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Net;
+using RemoteWrite.Dapr.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace RemoteWrite.Dapr.Tests;
+
+[Collection(StackCollection.Name)]
+public sealed class PrometheusAndLoadTests(StackFixture fixture, ITestOutputHelper output)
+{
+    private const string PrometheusBinary = "/usr/bin/prometheus";
+    private readonly DaprStack _stack = fixture.Stack;
+
+    [NeedsBinaryFact(PrometheusBinary)]
+    public async Task Prometheus_remote_writes_through_the_dapr_services_and_samples_match_at_both_ends()
+    {
+        await _stack.DrainAsync();
+        var received0 = await _stack.MetricAsync(_stack.Ingress, "remotewrite_receiver_samples_total");
+        var azure0 = await _stack.AzureStatsAsync();
+        var dir = Directory.CreateTempSubdirectory("prom-dapr-").FullName;
+        var port = RemoteWrite.DaprSidecar.FreePort.Next();
+        await File.WriteAllTextAsync(Path.Combine(dir, "prometheus.yml"), $"""
+            global:
+              scrape_interval: 1s
+            scrape_configs:
+              - job_name: dapr-services
+                static_configs:
+                  - targets: ["127.0.0.1:{_stack.Ingress.Port}", "127.0.0.1:{_stack.Forwarder.Port}", "127.0.0.1:{_stack.TokenService.Port}"]
+            remote_write:
+              - url: {_stack.IngressWriteUrl}
+                queue_config:
+                  batch_send_deadline: 1s
+            """);
+        using var prometheus = Process.Start(new ProcessStartInfo(PrometheusBinary,
+            ["--config.file=" + Path.Combine(dir, "prometheus.yml"), "--storage.tsdb.path=" + Path.Combine(dir, "data"), $"--web.listen-address=127.0.0.1:{port}"])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        })!;
+        prometheus.BeginErrorReadLine();
+        prometheus.BeginOutputReadLine();
+        try
+        {
+            await Poll.AssertAsync(async () => await _stack.MetricAsync(_stack.Ingress, "remotewrite_receiver_samples_total") - received0 > 2000, TimeSpan.FromSeconds(90), "samples from Prometheus");
+        }
+        finally
+        {
+            prometheus.Kill(entireProcessTree: true);
+            await prometheus.WaitForExitAsync();
+            Directory.Delete(dir, recursive: true);
+        }
+
+        // Prometheus stopped: whatever the ingress acknowledged must reach Azure, no more and no less.
+        var received = await _stack.MetricAsync(_stack.Ingress, "remotewrite_receiver_samples_total") - received0;
+        await Poll.AssertAsync(async () => (await _stack.AzureStatsAsync()).Samples - azure0.Samples >= received, TimeSpan.FromSeconds(60), $"{received} samples at Azure");
+        await Task.Delay(1000);
+        var stored = (await _stack.AzureStatsAsync()).Samples - azure0.Samples;
+        output.WriteLine($"Prometheus: ingress received {received} samples, Azure stored {stored}");
+        Assert.Equal((long)received, stored);
+    }
+
+    [Fact]
+    public async Task Ingress_cpu_per_sample_under_load()
+    {
+        // The stand-in runs in this test process; the ingress is its own process, so its CPU is its own.
+        const int Requests = 300, Series = 500, Samples = 4; // 2000 samples per request, as Prometheus sends by default
+        var bodies = Enumerable.Range(0, 16).Select(i => Bodies.Request("load", i, Series, Samples)).ToArray();
+        using (var warm = await _stack.Http.SendAsync(Bodies.Post(_stack.IngressWriteUrl, bodies[0])))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, warm.StatusCode);
+        }
+
+        var cpu0 = _stack.Ingress.CpuTime();
+        var clock = Stopwatch.StartNew();
+        using var gate = new SemaphoreSlim(8);
+        await Task.WhenAll(Enumerable.Range(0, Requests).Select(async i =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                using var response = await _stack.Http.SendAsync(Bodies.Post(_stack.IngressWriteUrl, bodies[i % bodies.Length]));
+                Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+        clock.Stop();
+        var cpu = _stack.Ingress.CpuTime() - cpu0;
+        const long Total = (long)Requests * Series * Samples;
+        var perSample = cpu.TotalMilliseconds * 1_000_000 / Total; // ns
+        output.WriteLine($"ingress: {Total} samples in {Requests} requests, {clock.Elapsed.TotalSeconds:0.0} s wall, {cpu.TotalMilliseconds:0} ms CPU → {perSample:0} ns CPU per sample ({Total / clock.Elapsed.TotalSeconds:0} samples/s)");
+        Assert.True(cpu > TimeSpan.Zero);
+        Assert.True(perSample < 20_000, $"{perSample:0} ns per sample is far more than a relay should cost");
+    }
+}

@@ -1,0 +1,35 @@
+namespace RemoteWrite.DaprSidecar;
+
+/// <summary>How one stand-in daprd runs: the app it serves and the behaviour daprd's flags and components give it.</summary>
+public sealed class SidecarOptions
+{
+    public required string AppId { get; init; }
+
+    /// <summary>Where the app listens (daprd <c>--app-port</c>); null for an app that only calls out.</summary>
+    public Uri? AppAddress { get; set; }
+
+    /// <summary><c>APP_API_TOKEN</c>: sent as <c>dapr-api-token</c> on every call to the app.</summary>
+    public string? AppApiToken { get; init; }
+
+    /// <summary><c>DAPR_API_TOKEN</c>: required from the app on every call to the sidecar except health.</summary>
+    public string? DaprApiToken { get; init; }
+
+    /// <summary>The callee's access control (its Configuration); allow-all when none is set.</summary>
+    public AccessControlPolicy AccessControl { get; init; } = AccessControlPolicy.AllowAll;
+
+    /// <summary>Secret stores by name: key → (name → value), as the local file store serves them.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>> SecretStores { get; init; } =
+        new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>>();
+
+    /// <summary>The resiliency retry for deliveries (exponential, as a Dapr resiliency policy): first interval.</summary>
+    public TimeSpan RetryInitialInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The resiliency retry's largest interval.</summary>
+    public TimeSpan RetryMaxInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Messages delivered at once per subscription (the Redis component's <c>concurrency</c>, default 10).</summary>
+    public int Concurrency { get; init; } = 10;
+
+    /// <summary>Time allowed for one call to the app before it counts as failed.</summary>
+    public TimeSpan AppTimeout { get; init; } = TimeSpan.FromSeconds(30);
+}
