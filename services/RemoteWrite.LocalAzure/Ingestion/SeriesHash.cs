@@ -20,29 +20,40 @@ internal static class SeriesHash
     /// <summary>Combines per-label hashes; addition makes the order irrelevant.</summary>
     public static ulong Combine(ulong sumOfLabels, int labelCount) => Mix(sumOfLabels + (ulong)labelCount * Prime);
 
+    // Lower-cases ASCII eight bytes at a time while hashing (no buffer); non-ASCII text, which
+    // needs Unicode rules, goes through a string.
     private static ulong HashLower(ReadOnlySpan<byte> bytes, ulong seed)
     {
-        Span<byte> stack = stackalloc byte[256];
-        byte[]? rented = null;
-        var lower = bytes.Length <= stack.Length ? stack : (rented = ArrayPool<byte>.Shared.Rent(bytes.Length));
-        try
+        if (!Ascii.IsValid(bytes))
         {
-            if (Ascii.ToLower(bytes, lower, out var written) == OperationStatus.Done)
-            {
-                return Hash(lower[..written], seed);
-            }
-
-            // Rare: non-ASCII text is lowered through a string.
             var text = Encoding.UTF8.GetString(bytes).ToLowerInvariant();
             return Hash(Encoding.UTF8.GetBytes(text), seed);
         }
-        finally
+
+        var h = seed ^ ((ulong)bytes.Length * Prime);
+        while (bytes.Length >= 8)
         {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
+            h = BitOperations.RotateLeft((h ^ LowerAscii(BinaryPrimitives.ReadUInt64LittleEndian(bytes))) * Prime, 31);
+            bytes = bytes[8..];
         }
+
+        ulong tail = 0;
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            tail |= (ulong)bytes[i] << (8 * i);
+        }
+
+        return Mix(h ^ LowerAscii(tail) ^ 0xFF);
+    }
+
+    // Adds 0x20 to every byte in 'A'..'Z' of eight ASCII bytes (the high bit of each lane marks a match).
+    private static ulong LowerAscii(ulong x)
+    {
+        const ulong ones = 0x0101010101010101;
+        var atLeastA = x + ((0x80 - 'A') * ones);
+        var pastZ = x + ((0x80 - 'Z' - 1) * ones);
+        var upper = (atLeastA ^ pastZ) & 0x8080808080808080;
+        return x | (upper >> 2);
     }
 
     private static ulong Hash(ReadOnlySpan<byte> bytes, ulong seed)

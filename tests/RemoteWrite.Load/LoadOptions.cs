@@ -1,0 +1,80 @@
+using System.Globalization;
+
+namespace RemoteWrite.Load;
+
+/// <summary>Command-line options: <c>--name value</c> pairs; <c>--pid</c> may repeat.</summary>
+internal sealed record LoadOptions(
+    Uri Url,
+    int Requests,
+    int Series,
+    int SamplesPerSeries,
+    int Concurrency,
+    int Protocol,
+    TimeSpan MaxDuration,
+    IReadOnlyList<int> Pids,
+    string? BearerToken)
+{
+    public const string Usage = """
+        usage: RemoteWrite.Load --url http://127.0.0.1:8081/api/v1/write [options]
+          --requests N          requests to send (default 300)
+          --series N            series per request, one label set each (default 2000)
+          --samples N           samples per series (default 1)
+          --concurrency N       requests in flight (default 8)
+          --protocol 1|2        remote-write 1.0 or 2.0 (default 1)
+          --max-seconds N       stop after this long whatever is left (default 120)
+          --pid PID             also report this process' CPU per sample (repeatable)
+          --bearer TOKEN        send Authorization: Bearer TOKEN
+        Only loopback targets are accepted.
+        """;
+
+    public static LoadOptions Parse(IReadOnlyList<string> args)
+    {
+        string? url = null, bearer = null;
+        int requests = 300, series = 2000, samples = 1, concurrency = 8, protocol = 1, maxSeconds = 120;
+        var pids = new List<int>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var value = i + 1 < args.Count ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--url": url = value; break;
+                case "--requests": requests = Int(value); break;
+                case "--series": series = Int(value); break;
+                case "--samples": samples = Int(value); break;
+                case "--concurrency": concurrency = Int(value); break;
+                case "--protocol": protocol = Int(value); break;
+                case "--max-seconds": maxSeconds = Int(value); break;
+                case "--pid": pids.Add(Int(value)); break;
+                case "--bearer": bearer = value; break;
+                default: throw new ArgumentException($"unknown option {args[i]}");
+            }
+
+            i++;
+        }
+
+        if (url is null || !Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        {
+            throw new ArgumentException("--url is required and must be absolute");
+        }
+
+        // Load goes to this machine only.
+        if (!uri.IsLoopback)
+        {
+            throw new ArgumentException("--url must be a loopback address (127.0.0.0/8, localhost or [::1])");
+        }
+
+        if (protocol is not (1 or 2))
+        {
+            throw new ArgumentException("--protocol must be 1 or 2");
+        }
+
+        if (requests < 1 || series < 1 || samples < 1 || concurrency < 1 || maxSeconds < 1)
+        {
+            throw new ArgumentException("counts must be positive");
+        }
+
+        return new LoadOptions(uri, requests, series, samples, concurrency, protocol, TimeSpan.FromSeconds(maxSeconds), pids, bearer);
+    }
+
+    private static int Int(string value) => int.Parse(value, NumberStyles.Integer, CultureInfo.InvariantCulture);
+}
