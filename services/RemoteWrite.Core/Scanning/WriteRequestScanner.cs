@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using System.Text.Unicode;
 using RemoteWrite.Core.Codec;
 using RemoteWrite.Core.Errors;
@@ -79,15 +80,26 @@ public sealed class WriteRequestScanner : IDisposable
         var hasName = false;
         var sorted = true;
         ReadOnlySpan<byte> previous = default;
+        int labelsStart = -1, labelsEnd = -1;
+        var labelsContiguous = true;
 
         var reader = new ProtoReader(body);
-        while (reader.TryReadTag(out var field, out var wireType))
+        while (true)
         {
+            var fieldStart = reader.Position;
+            if (!reader.TryReadTag(out var field, out var wireType))
+            {
+                break;
+            }
+
             switch (field)
             {
                 case 1:
                     ProtoReader.Expect(wireType, WireType.LengthDelimited);
-                    ReadLabel(reader.ReadLengthDelimited(), out var name, out var value);
+                    ReadLabelBytes(reader.ReadLengthDelimited(), out var name, out var value);
+                    labelsContiguous &= labelsEnd < 0 || labelsEnd == fieldStart;
+                    labelsStart = labelsStart < 0 ? fieldStart : labelsStart;
+                    labelsEnd = reader.Position;
                     labels++;
                     maxName = Math.Max(maxName, name.Length);
                     maxValue = Math.Max(maxValue, value.Length);
@@ -135,6 +147,13 @@ public sealed class WriteRequestScanner : IDisposable
             throw RemoteWriteException.Invalid("series without __name__ label");
         }
 
+        // One ASCII check over all label fields (tags and short lengths are ASCII too) instead of
+        // a UTF-8 check per string; only non-ASCII labels take the per-string check.
+        if (!labelsContiguous || !Ascii.IsValid(body[labelsStart..labelsEnd]))
+        {
+            CheckLabelsUtf8(body);
+        }
+
         if (!sorted)
         {
             CheckUniqueNames(body);
@@ -143,7 +162,17 @@ public sealed class WriteRequestScanner : IDisposable
         return new SeriesInfo(start, bodyOffset + body.Length - start, bodyOffset, labels, samples, histograms, exemplars, min, max, maxName, maxValue);
     }
 
+    /// <summary>Reads a Label message and checks its strings are UTF-8.</summary>
     internal static void ReadLabel(ReadOnlySpan<byte> label, out ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
+    {
+        ReadLabelBytes(label, out name, out value);
+        if (!Utf8.IsValid(name) || !Utf8.IsValid(value))
+        {
+            throw RemoteWriteException.Invalid("label is not valid UTF-8");
+        }
+    }
+
+    private static void ReadLabelBytes(ReadOnlySpan<byte> label, out ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
     {
         name = default;
         value = default;
@@ -170,10 +199,21 @@ public sealed class WriteRequestScanner : IDisposable
         {
             throw RemoteWriteException.Invalid("empty label name");
         }
+    }
 
-        if (!Utf8.IsValid(name) || !Utf8.IsValid(value))
+    private static void CheckLabelsUtf8(ReadOnlySpan<byte> body)
+    {
+        var reader = new ProtoReader(body);
+        while (reader.TryReadTag(out var field, out var wireType))
         {
-            throw RemoteWriteException.Invalid("label is not valid UTF-8");
+            if (field == 1)
+            {
+                ReadLabel(reader.ReadLengthDelimited(), out _, out _);
+            }
+            else
+            {
+                reader.Skip(wireType);
+            }
         }
     }
 

@@ -1,0 +1,68 @@
+using Microsoft.Extensions.Options;
+using RemoteWrite.LocalAzure.Options;
+
+namespace RemoteWrite.LocalAzure.Identity;
+
+/// <summary>Outcome of checking a bearer token at the ingestion endpoint.</summary>
+internal enum TokenCheck
+{
+    Valid,
+    Missing,
+    Malformed,
+    BadSignature,
+    Expired,
+    InvalidAudience,
+}
+
+/// <summary>The caller behind a valid access token.</summary>
+internal readonly record struct TokenPrincipal(TokenCheck Check, string? ClientId, string? Audience);
+
+/// <summary>
+/// Checks access tokens as Azure Monitor ingestion does: signed by the issuer, in lifetime, and
+/// <c>aud</c> one of the monitor resources (a wrong audience is 401 <c>InvalidAudience</c>, CONTRACT §2a).
+/// </summary>
+internal sealed class AccessTokenValidator(SigningKeys keys, TimeProvider time, IOptionsMonitor<LocalAzureOptions> options)
+{
+    // Five minutes of clock skew, as Entra-protected services allow.
+    private const int SkewSeconds = 300;
+
+    public TokenPrincipal Validate(string? authorization)
+    {
+        if (string.IsNullOrWhiteSpace(authorization) || !authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return new(TokenCheck.Missing, null, null);
+        }
+
+        if (!Jwt.TryDecode(authorization["Bearer ".Length..].Trim(), out var jwt))
+        {
+            return new(TokenCheck.Malformed, null, null);
+        }
+
+        if (!Jwt.Verify(jwt, keys.TokenKey))
+        {
+            return new(TokenCheck.BadSignature, null, null);
+        }
+
+        var clientId = jwt.Claim("appid");
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        var exp = jwt.TimeClaim("exp");
+        if (exp is null || exp.Value + SkewSeconds < now || jwt.TimeClaim("nbf") is { } nbf && nbf - SkewSeconds > now)
+        {
+            return new(TokenCheck.Expired, clientId, null);
+        }
+
+        var audience = jwt.Audiences().FirstOrDefault();
+        if (audience is null || !IsIngestionAudience(audience))
+        {
+            return new(TokenCheck.InvalidAudience, clientId, audience);
+        }
+
+        return clientId is null ? new(TokenCheck.Malformed, null, audience) : new(TokenCheck.Valid, clientId, audience);
+    }
+
+    private bool IsIngestionAudience(string audience)
+    {
+        var trimmed = audience.TrimEnd('/');
+        return ResourceCatalog.Known(options.CurrentValue).Any(r => string.Equals(r.TrimEnd('/'), trimmed, StringComparison.OrdinalIgnoreCase));
+    }
+}

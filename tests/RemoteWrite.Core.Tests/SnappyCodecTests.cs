@@ -1,0 +1,67 @@
+using RemoteWrite.Core.Codec;
+using RemoteWrite.Core.Errors;
+
+namespace RemoteWrite.Core.Tests;
+
+public sealed class SnappyCodecTests
+{
+    [Fact]
+    public void Round_trips_bytes()
+    {
+        var data = new byte[100_000];
+        new Random(1).NextBytes(data.AsSpan(0, 50_000));
+        using var compressed = SnappyCodec.Encode(data);
+        using var decoded = SnappyCodec.Decode(compressed.Span);
+        Assert.Equal(data, decoded.Span.ToArray());
+    }
+
+    [Fact]
+    public void Header_claiming_4_GiB_is_refused_before_any_large_allocation()
+    {
+        // Varint 0xFFFFFFFF: a decoded length of 4 GiB - 1, then a few bytes of "data".
+        byte[] body = [0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x00, 0x01, 0x02];
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<RemoteWriteException>(() => SnappyCodec.Decode(body));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(413, error.StatusCode);
+        Assert.True(allocated < 64 * 1024, $"allocated {allocated} bytes");
+    }
+
+    [Fact]
+    public void Header_over_a_configured_limit_is_413()
+    {
+        using var compressed = SnappyCodec.Encode(new byte[5000]);
+        var error = Assert.Throws<RemoteWriteException>(() => SnappyCodec.Decode(compressed.Span, maxDecodedBytes: 4999));
+        Assert.Equal(RemoteWriteError.TooLarge, error.Error);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0x80, 0x80, 0x80, 0x80, 0x80, 0x80 })] // length varint never ends
+    [InlineData(new byte[] { 0x0A, 0x00 })] // claims 10 bytes, holds none
+    [InlineData(new byte[] { 0x05, 0xFF, 0xFF, 0xFF })] // bad tag bytes
+    [InlineData(new byte[] { })]
+    public void Corrupt_input_is_400(byte[] body)
+    {
+        var error = Assert.Throws<RemoteWriteException>(() => SnappyCodec.Decode(body));
+        Assert.Equal(400, error.StatusCode);
+    }
+
+    [Fact]
+    public void Random_bytes_never_escape_as_another_exception()
+    {
+        var random = new Random(42);
+        for (var i = 0; i < 2000; i++)
+        {
+            var body = new byte[random.Next(1, 200)];
+            random.NextBytes(body);
+            try
+            {
+                using var decoded = SnappyCodec.Decode(body, maxDecodedBytes: 1 << 20);
+            }
+            catch (RemoteWriteException)
+            {
+                // The only way out for bad input.
+            }
+        }
+    }
+}
