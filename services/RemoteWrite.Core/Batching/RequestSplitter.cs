@@ -132,16 +132,9 @@ public static class RequestSplitter
         {
             var count = 0;
             var reader = new ProtoReader(body);
-            while (true)
+            while (reader.TryReadField(out var field, out var whole))
             {
-                var start = reader.Position;
-                if (!reader.TryReadTag(out var field, out var wireType))
-                {
-                    break;
-                }
-
-                reader.Skip(wireType);
-                var whole = body[start..reader.Position];
+                var start = reader.Position - whole.Length;
                 if (field == 1)
                 {
                     labels.Write(whole);
@@ -150,11 +143,11 @@ public static class RequestSplitter
                 {
                     var ts = field switch
                     {
-                        2 => WriteRequestScanner.ReadSampleTimestamp(ProtoPayload(whole)),
-                        4 => WriteRequestScanner.ReadHistogramTimestamp(ProtoPayload(whole)),
+                        2 => WriteRequestScanner.ReadSampleTimestamp(ProtoReader.PayloadOf(whole)),
+                        4 => WriteRequestScanner.ReadHistogramTimestamp(ProtoReader.PayloadOf(whole)),
                         _ => 0,
                     };
-                    items[count++] = new Item(start, reader.Position - start, field, ts);
+                    items[count++] = new Item(start, whole.Length, field, ts);
                 }
             }
 
@@ -229,12 +222,6 @@ public static class RequestSplitter
         static bool item0IsPoint(Item item) => item.Field != 3;
     }
 
-    private static ReadOnlySpan<byte> ProtoPayload(ReadOnlySpan<byte> field)
-    {
-        var reader = new ProtoReader(field);
-        reader.TryReadTag(out _, out _);
-        return reader.ReadLengthDelimited();
-    }
 
     private readonly record struct Item(int Start, int Length, int Field, long Timestamp);
 }

@@ -51,6 +51,33 @@ public ref struct ProtoReader
         return true;
     }
 
+    /// <summary>
+    /// Reads the next whole field: <paramref name="whole"/> covers its tag and value, ready to be
+    /// copied into another message as it is. False at the end of the buffer.
+    /// </summary>
+    public bool TryReadField(out int field, out ReadOnlySpan<byte> whole)
+    {
+        var start = _position;
+        if (!TryReadTag(out field, out var wireType))
+        {
+            whole = default;
+            return false;
+        }
+
+        Skip(wireType);
+        whole = _buffer[start.._position];
+        return true;
+    }
+
+    /// <summary>The value of a whole length-delimited field (as <see cref="TryReadField"/> returns it).</summary>
+    public static ReadOnlySpan<byte> PayloadOf(ReadOnlySpan<byte> wholeField)
+    {
+        var reader = new ProtoReader(wholeField);
+        reader.TryReadTag(out _, out var wireType);
+        Expect(wireType, WireType.LengthDelimited);
+        return reader.ReadLengthDelimited();
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong ReadVarint()
     {

@@ -55,19 +55,12 @@ public static class TimeWindowFilter
         int size = 0, keptPoints = 0;
         DropCounts old = default, future = default;
         var reader = new ProtoReader(body);
-        while (true)
+        while (reader.TryReadField(out var field, out var whole))
         {
-            var start = reader.Position;
-            if (!reader.TryReadTag(out var field, out var wireType))
-            {
-                break;
-            }
-
-            reader.Skip(wireType);
-            var verdict = Classify(body[start..reader.Position], field, min, max);
+            var verdict = Classify(whole, field, min, max);
             if (verdict == 0)
             {
-                size += reader.Position - start;
+                size += whole.Length;
                 keptPoints += field is 2 or 4 ? 1 : 0;
             }
             else
@@ -103,16 +96,8 @@ public static class TimeWindowFilter
         tooNew += future;
         ProtoWriter.WriteLengthPrefix(writer, 1, size);
         reader = new ProtoReader(body);
-        while (true)
+        while (reader.TryReadField(out var field, out var whole))
         {
-            var start = reader.Position;
-            if (!reader.TryReadTag(out var field, out var wireType))
-            {
-                break;
-            }
-
-            reader.Skip(wireType);
-            var whole = body[start..reader.Position];
             if (Classify(whole, field, min, max) == 0)
             {
                 writer.Write(whole);
@@ -128,9 +113,7 @@ public static class TimeWindowFilter
             return 0;
         }
 
-        var reader = new ProtoReader(whole);
-        reader.TryReadTag(out _, out _);
-        var payload = reader.ReadLengthDelimited();
+        var payload = ProtoReader.PayloadOf(whole);
         var timestamp = field switch
         {
             2 => WriteRequestScanner.ReadSampleTimestamp(payload),
