@@ -7,12 +7,26 @@ public sealed class PublishSummaryReporter(PublishStatistics statistics, Publish
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
 
+    private PeriodicTimer? _timer;
+
+    // The minute starts when the host starts, not whenever the background task gets a thread.
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        _timer = new PeriodicTimer(Interval, time);
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _timer?.Dispose();
+        base.Dispose();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Interval, time);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            while (await _timer!.WaitForNextTickAsync(stoppingToken))
             {
                 output.WriteLine(PublishSummaryLine.Format(time.GetUtcNow(), statistics.TakeSnapshot()));
             }
