@@ -31,6 +31,9 @@ public static class StandaloneRelayExtensions
         services.TryAddSingleton(new PublishSummaryOutput(Console.Out));
         services.AddHostedService<PublishSummaryReporter>();
 
+        // Polly logs every attempt at Information: noise on the hot path; failures still show as warnings.
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
+
         // TRACE_LOGGING=true: everything at Debug, as the side car's verbose mode.
         services.AddOptions<LoggerFilterOptions>().Configure<IConfiguration>((filters, c) =>
         {
