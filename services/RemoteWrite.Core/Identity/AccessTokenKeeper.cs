@@ -159,7 +159,7 @@ public sealed partial class AccessTokenKeeper : BackgroundService, IAccessTokenS
     }
 
     /// <summary>When to fetch again: at the configured share of the lifetime, before the last minutes, or at <c>RefreshOn</c>.</summary>
-    internal TimeSpan NextRefresh(AccessToken token, DateTimeOffset now)
+    public TimeSpan NextRefresh(AccessToken token, DateTimeOffset now)
     {
         var lifetime = token.ExpiresOn - now;
         if (lifetime <= TimeSpan.Zero)
@@ -183,7 +183,7 @@ public sealed partial class AccessTokenKeeper : BackgroundService, IAccessTokenS
     }
 
     /// <summary>Exponential backoff from <see cref="IdentityOptions.MinRetryDelay"/>, capped, with up to 20% jitter so replicas spread out.</summary>
-    internal TimeSpan Backoff(int failures)
+    public TimeSpan Backoff(int failures)
     {
         var exponent = Math.Min(failures - 1, 30);
         var delay = _options.MinRetryDelay * Math.Pow(2, exponent);

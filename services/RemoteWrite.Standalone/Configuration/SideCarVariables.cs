@@ -1,0 +1,39 @@
+namespace RemoteWrite.Standalone.Configuration;
+
+/// <summary>
+/// Every environment variable name the relay reads, in one place: the side car's (CONTRACT.md §3),
+/// the auth proxy's as aliases (§3a), and the Azure SDK's names for what the side car lacks.
+/// </summary>
+public static class SideCarVariables
+{
+    public const string IngestionUrl = "INGESTION_URL";
+    public const string ListeningPort = "LISTENING_PORT";
+    public const string IdentityType = "IDENTITY_TYPE";
+    public const string ClientId = "AZURE_CLIENT_ID";
+    public const string TenantId = "AZURE_TENANT_ID";
+    public const string CertificatePath = "AZURE_CLIENT_CERTIFICATE_PATH";
+    public const string Cluster = "CLUSTER";
+    public const string TraceLogging = "TRACE_LOGGING";
+    public const string Audience = "INGESTION_AAD_AUDIENCE";
+    public const string Cloud = "CLOUD";
+    public const string AadHostEndpoint = "AAD_HOST_ENDPOINT";
+
+    // The auth proxy's names (CONTRACT.md §3a).
+    public const string ProxyClientId = "AAD_CLIENT_ID";
+    public const string ProxyTenantId = "AAD_TENANT_ID";
+    public const string ProxyCertificatePath = "AAD_CLIENT_CERTIFICATE_PATH";
+    public const string ProxyAudience = "AUDIENCE";
+    public const string ProxyRefreshPercent = "AAD_TOKEN_REFRESH_INTERVAL_IN_PERCENTAGE";
+    public const string ProxyTargetHost = "TARGET_HOST";
+
+    // The Azure SDK's names, and what workload identity's webhook injects (CONTRACT.md §3).
+    public const string ClientSecret = "AZURE_CLIENT_SECRET";
+    public const string ClientSecretFile = "AZURE_CLIENT_SECRET_FILE";
+    public const string CertificatePassword = "AZURE_CLIENT_CERTIFICATE_PASSWORD";
+    public const string SendCertificateChain = "AZURE_CLIENT_SEND_CERTIFICATE_CHAIN";
+    public const string AuthorityHost = "AZURE_AUTHORITY_HOST";
+    public const string FederatedTokenFile = "AZURE_FEDERATED_TOKEN_FILE";
+
+    /// <summary>The side car's port (CONTRACT.md §3).</summary>
+    public const int DefaultListeningPort = 8081;
+}

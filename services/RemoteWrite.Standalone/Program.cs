@@ -1,0 +1,24 @@
+using RemoteWrite.Hosting;
+using RemoteWrite.Standalone;
+using RemoteWrite.Standalone.Apis;
+using RemoteWrite.Standalone.Configuration;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddStandaloneRelay();
+
+var app = builder.Build();
+
+// Every configuration problem on its own line, exit code 1, no stack trace.
+if (StartupValidation.ReportProblems(app.Services, Console.Error))
+{
+    return 1;
+}
+
+app.MapDefaultEndpoints();
+app.MapRelayApi();
+await app.RunAsync();
+return 0;
+
+/// <summary>Public for <c>WebApplicationFactory</c>.</summary>
+public partial class Program;

@@ -1,0 +1,59 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using RemoteWrite.Core.Azure;
+using RemoteWrite.Core.Configuration;
+using RemoteWrite.Core.Identity;
+using RemoteWrite.Hosting;
+using RemoteWrite.Receiver;
+using RemoteWrite.Standalone.Configuration;
+using RemoteWrite.Standalone.Reporting;
+
+namespace RemoteWrite.Standalone;
+
+public static class StandaloneRelayExtensions
+{
+    /// <summary>
+    /// Composes the relay: the shared receiver, the token keeper, the Azure Monitor sink, readiness
+    /// on the token, the per-minute line, the side car's variables and port.
+    /// </summary>
+    public static WebApplicationBuilder AddStandaloneRelay(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var config = builder.Configuration;
+
+        services.AddRemoteWriteReceiver(config);
+        services.AddAzureIdentity(config).Configure<IConfiguration>(SideCarEnvironment.ApplyIdentity);
+        services.AddAzureMonitorSender(config);
+        services.AddOptions<AzureMonitorOptions>().Configure<IConfiguration>(SideCarEnvironment.ApplyAzureMonitor);
+        services.AddValidatedOptions<SideCarSettings>(config.GetSection("SideCar")).Configure<IConfiguration>(SideCarEnvironment.ApplySettings);
+
+        services.AddHealthChecks().AddCheck<TokenHealthCheck>("entra-token", tags: [ServiceDefaultsExtensions.ReadyTag]);
+
+        services.TryAddSingleton(new PublishSummaryOutput(Console.Out));
+        services.AddHostedService<PublishSummaryReporter>();
+
+        // Polly logs every attempt at Information: noise on the hot path; failures still show as warnings.
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
+
+        // TRACE_LOGGING=true: everything at Debug, as the side car's verbose mode.
+        services.AddOptions<LoggerFilterOptions>().Configure<IConfiguration>((filters, c) =>
+        {
+            if (SideCarEnvironment.ReadSettings(c).IsTraceLogging)
+            {
+                filters.MinLevel = LogLevel.Debug;
+                filters.Rules.Add(new LoggerFilterRule(null, null, LogLevel.Debug, null));
+            }
+        });
+
+        // LISTENING_PORT, else an explicit ASPNETCORE_URLS/--urls, else the side car's 8081.
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            var port = SideCarEnvironment.ReadSettings(context.Configuration).Port;
+            if (port is not null || string.IsNullOrWhiteSpace(context.Configuration[WebHostDefaults.ServerUrlsKey]))
+            {
+                kestrel.ListenAnyIP(port ?? SideCarVariables.DefaultListeningPort);
+            }
+        });
+
+        return builder;
+    }
+}
