@@ -63,12 +63,12 @@ public sealed class DaprStack : IAsyncDisposable
         });
         LocalAzure.Start();
 
-        var retry = ResiliencyYaml.DeliveryRetry();
         IngressSidecar = await DaprSidecarStandIn.StartAsync(new SidecarOptions
         {
             AppId = DaprNames.IngressAppId,
             AppAddress = new Uri($"http://127.0.0.1:{ingressPort}"),
             DaprApiToken = Secret(),
+            MtlsEnabled = DaprYaml.MtlsEnabled(),
         }, Network);
         ForwarderSidecar = await DaprSidecarStandIn.StartAsync(new SidecarOptions
         {
@@ -76,8 +76,9 @@ public sealed class DaprStack : IAsyncDisposable
             AppAddress = new Uri($"http://127.0.0.1:{forwarderPort}"),
             DaprApiToken = Secret(),
             AppApiToken = Secret(),
-            RetryInitialInterval = retry.Initial,
-            RetryMaxInterval = retry.Max,
+            DeliveryRetry = DaprYaml.DeliveryRetry(),
+            RedeliverAfterRetriesExhausted = DaprYaml.ProcessingTimeout(),
+            MtlsEnabled = DaprYaml.MtlsEnabled(),
         }, Network);
         TokenSidecar = await DaprSidecarStandIn.StartAsync(new SidecarOptions
         {
@@ -85,7 +86,8 @@ public sealed class DaprStack : IAsyncDisposable
             AppAddress = new Uri($"http://127.0.0.1:{tokenPort}"),
             DaprApiToken = Secret(),
             AppApiToken = Secret(),
-            AccessControl = ConfigurationYaml.TokenServiceAccessControl(),
+            AccessControl = DaprYaml.AccessControl(),
+            MtlsEnabled = DaprYaml.MtlsEnabled(),
             SecretStores = new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>>
             {
                 [DaprNames.SecretStore] = LocalFileSecretStore(Path.Combine(RepoPaths.Components, "secrets.dev.json")),
