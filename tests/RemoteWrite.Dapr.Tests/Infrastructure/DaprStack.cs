@@ -14,6 +14,9 @@ public sealed class DaprStack : IAsyncDisposable
     public const string DevClientId = "00000000-0000-0000-0000-00000000c11e";
     public const string TenantId = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 
+    /// <summary>The destination the ingress is configured to write into each message's metadata.</summary>
+    public const string Destination = "e2e-destination";
+
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("dapr-stack-").FullName;
 
     public InMemoryBroker Broker { get; } = new(DaprNames.PubSub);
@@ -110,7 +113,7 @@ public sealed class DaprStack : IAsyncDisposable
             ["Forwarder__BulkMaxAwaitMs"] = "200",
             ["Forwarder__ReportInterval"] = "00:00:05",
         }, forwarderEnvironment)));
-        Ingress = new ServiceProcess("RemoteWrite.Ingress", ingressPort, IngressSidecar.AppEnvironment);
+        Ingress = new ServiceProcess("RemoteWrite.Ingress", ingressPort, With(IngressSidecar.AppEnvironment, new Dictionary<string, string> { ["Ingress__Destination"] = Destination }));
 
         TokenService.Start();
         Forwarder.Start();
