@@ -1,4 +1,5 @@
 using RemoteWrite.Dapr.Tests.Infrastructure;
+using RemoteWrite.DaprSidecar;
 
 namespace RemoteWrite.Dapr.Tests;
 
@@ -42,10 +43,10 @@ public sealed class DaprNamesYamlTests
     {
         var doc = Yaml("configuration.yaml");
         Assert.Equal(DaprNames.Configuration, MiniYaml.At(doc, "metadata", "name"));
-        var acl = ConfigurationYaml.TokenServiceAccessControl();
-        Assert.False(acl.DefaultAllow);
-        Assert.True(acl.Allows(DaprNames.ForwarderAppId));
-        Assert.False(acl.Allows(DaprNames.IngressAppId));
+        var acl = DaprYaml.AccessControl();
+        Assert.True(DaprYaml.MtlsEnabled(), "access control needs mTLS: without a caller identity daprd applies the global deny");
+        Assert.True(acl.Allows(Caller(DaprNames.ForwarderAppId), "/" + DaprNames.TokenMethod, "GET"));
+        Assert.False(acl.Allows(Caller(DaprNames.IngressAppId), "/" + DaprNames.TokenMethod, "GET"));
         var scopes = (List<object?>)MiniYaml.At(doc, "spec", "secrets", "scopes")!;
         Assert.Equal(DaprNames.SecretStore, MiniYaml.At(scopes[0], "storeName"));
         var allowed = ((List<object?>)MiniYaml.At(scopes[0], "allowedSecrets")!).Cast<string>().ToList();
@@ -65,7 +66,10 @@ public sealed class DaprNamesYamlTests
         Assert.Equal("exponential", MiniYaml.At(doc, "spec", "policies", "retries", inbound, "policy"));
         Assert.Equal("-1", MiniYaml.At(doc, "spec", "policies", "retries", inbound, "maxRetries"));
         Assert.Equal("exponential", MiniYaml.At(doc, "spec", "policies", "retries", token, "policy"));
-        Assert.True(ResiliencyYaml.DeliveryRetry().Max > TimeSpan.Zero);
+        var retry = DaprYaml.DeliveryRetry();
+        Assert.True(retry.Exponential);
+        Assert.Equal(-1, retry.MaxRetries);
+        Assert.True(retry.MaxInterval > retry.InitialInterval);
     }
 
     [Fact]
@@ -82,4 +86,34 @@ public sealed class DaprNamesYamlTests
         Assert.Equal("./components", MiniYaml.At(doc, "common", "resourcesPath"));
         Assert.StartsWith("http://127.0.0.1:5080/", (string)MiniYaml.At(apps[DaprNames.ForwarderAppId], "env", "AzureMonitor__IngestionUrl")!);
     }
+
+    [Fact]
+    public void Dapr_run_file_leaves_the_tokens_to_the_shell_so_daprd_and_app_agree()
+    {
+        // dapr/cli pkg/standalone/run.go: GetAppCommand gives the app os.Environ() + common.env + app env;
+        // GetDaprCommand gives daprd only os.Environ(). A token set in `env` would reach the app alone:
+        // the token service would require an APP_API_TOKEN its daprd never sends (every call 401).
+        var doc = MiniYaml.ParseFile(Path.Combine(RepoPaths.Root, "dapr.yaml"));
+        var shell = new Dictionary<string, string> { ["APP_API_TOKEN"] = "from-shell-app", ["DAPR_API_TOKEN"] = "from-shell-api" };
+        foreach (var app in (List<object?>)MiniYaml.At(doc, "apps")!)
+        {
+            var appEnv = new Dictionary<string, string>(shell);
+            foreach (var env in new[] { MiniYaml.At(doc, "common", "env"), MiniYaml.At(app, "env") })
+            {
+                foreach (var (key, value) in env as Dictionary<string, object?> ?? [])
+                {
+                    appEnv[key] = (string)value!;
+                }
+            }
+
+            foreach (var token in shell.Keys)
+            {
+                Assert.True(appEnv[token] == shell[token], $"{MiniYaml.At(app, "appID")}: {token} in the run file reaches the app but not daprd");
+            }
+        }
+
+        Assert.Contains("APP_API_TOKEN=", File.ReadAllText(Path.Combine(RepoPaths.Root, "dapr.yaml")));
+    }
+
+    private static CallerIdentity Caller(string appId) => new(appId, "default", "public");
 }

@@ -103,6 +103,15 @@ public sealed class InMemoryBroker
         return leased;
     }
 
+    /// <summary>Every message published to the topic so far, as stored (the CloudEvent daprd built, and the metadata).</summary>
+    public IReadOnlyList<BrokerMessage> Messages(string pubSub, string topic)
+    {
+        lock (_gate)
+        {
+            return _topics.TryGetValue((pubSub, topic), out var log) ? [.. log] : [];
+        }
+    }
+
     /// <summary>Messages of the group that are due now and not in flight.</summary>
     public int DueCount(string pubSub, string topic, string group, DateTimeOffset now)
     {
@@ -140,12 +149,12 @@ public sealed class InMemoryBroker
         }
     }
 
-    /// <summary>RETRY: deliver again at <paramref name="dueAt"/>.</summary>
-    public void Retry(PendingDelivery delivery, DateTimeOffset dueAt)
+    /// <summary>RETRY: deliver again at <paramref name="dueAt"/>; <paramref name="restartRetries"/> when daprd gave up and the component redelivers.</summary>
+    public void Retry(PendingDelivery delivery, DateTimeOffset dueAt, bool restartRetries = false)
     {
         lock (_gate)
         {
-            delivery.Attempts++;
+            delivery.Attempts = restartRetries ? 0 : delivery.Attempts + 1;
             delivery.DueAt = dueAt;
             delivery.InFlight = false;
             Redelivered++;

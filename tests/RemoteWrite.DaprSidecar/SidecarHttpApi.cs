@@ -39,7 +39,9 @@ public static class SidecarHttpApi
         }
 
         var caller = rt.Options.AppId;
-        if (!target.Options.AccessControl.Allows(caller))
+        // Self-hosted and Kubernetes stand-ins use namespace "default" and trust domain "public", as daprd's defaults.
+        var identity = rt.Options.MtlsEnabled && target.Options.MtlsEnabled ? new CallerIdentity(caller, "default", "public") : null;
+        if (!target.Options.AccessControl.Allows(identity, method, verb))
         {
             await ErrorAsync(context, 403, "ERR_DIRECT_INVOKE",
                 $"failed to invoke, id: {appId}, err: rpc error: code = PermissionDenied desc = access control policy has denied access to id: spiffe://public/ns/default/{caller} operation: {method} verb: {verb}");

@@ -21,11 +21,21 @@ public sealed class SidecarOptions
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>> SecretStores { get; init; } =
         new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>>();
 
-    /// <summary>The resiliency retry for deliveries (exponential, as a Dapr resiliency policy): first interval.</summary>
-    public TimeSpan RetryInitialInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>
+    /// mTLS between sidecars: only then does the callee know the caller's app id (its SPIFFE id) and
+    /// apply the caller's access policy; without it daprd applies the global default action.
+    /// </summary>
+    public bool MtlsEnabled { get; init; } = true;
 
-    /// <summary>The resiliency retry's largest interval.</summary>
-    public TimeSpan RetryMaxInterval { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>The resiliency policy for deliveries to the app (the pub/sub's inbound retry).</summary>
+    public RetryPolicy DeliveryRetry { get; init; } = RetryPolicy.Default;
+
+    /// <summary>
+    /// Once the retries are spent daprd hands the error back to the component, which delivers the
+    /// message again later: Redis streams after <c>processingTimeout</c> (components-contrib
+    /// pubsub/redis/redis.go <c>reclaimPendingMessages</c>).
+    /// </summary>
+    public TimeSpan RedeliverAfterRetriesExhausted { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Messages delivered at once per subscription (the Redis component's <c>concurrency</c>, default 10).</summary>
     public int Concurrency { get; init; } = 10;

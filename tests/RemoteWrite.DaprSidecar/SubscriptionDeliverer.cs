@@ -12,8 +12,9 @@ namespace RemoteWrite.DaprSidecar;
 /// message as a CloudEvent (pkg/runtime/subscription/postman/http/http.go <c>Deliver</c>) or, for a
 /// bulk subscription, as one JSON envelope of entries (<c>DeliverBulk</c>), and acts on the answer:
 /// SUCCESS (or an empty/non-JSON 2xx body) acknowledges, DROP or 404 drops, RETRY, an unknown
-/// status, any other code or a network error redelivers after an exponential backoff capped at
-/// <see cref="SidecarOptions.RetryMaxInterval"/>, for as long as it takes (nothing is lost).
+/// status, any other code or a network error redelivers under <see cref="SidecarOptions.DeliveryRetry"/>
+/// (components/resiliency.yaml) and, once its retries are spent, after the component's redelivery
+/// time (<see cref="SidecarOptions.RedeliverAfterRetriesExhausted"/>): a message is never lost.
 /// </summary>
 public sealed class SubscriptionDeliverer(SidecarRuntime runtime, ILogger<SubscriptionDeliverer> logger) : BackgroundService
 {
@@ -200,10 +201,10 @@ public sealed class SubscriptionDeliverer(SidecarRuntime runtime, ILogger<Subscr
         var broker = runtime.Network.Broker;
         if (outcome == Outcome.Retry)
         {
-            var backoff = TimeSpan.FromTicks(Math.Min(
-                runtime.Options.RetryMaxInterval.Ticks,
-                runtime.Options.RetryInitialInterval.Ticks * (1L << Math.Min(delivery.Attempts, 20))));
-            broker.Retry(delivery, DateTimeOffset.UtcNow + backoff);
+            var policy = runtime.Options.DeliveryRetry;
+            var exhausted = policy.Exhausted(delivery.Attempts);
+            var wait = exhausted ? runtime.Options.RedeliverAfterRetriesExhausted : policy.Delay(delivery.Attempts);
+            broker.Retry(delivery, DateTimeOffset.UtcNow + wait, restartRetries: exhausted);
         }
         else
         {

@@ -9,9 +9,13 @@ namespace RemoteWrite.Dapr.Tests.Infrastructure;
 public static class Bodies
 {
     /// <summary><paramref name="series"/> series named by <paramref name="run"/>, each with <paramref name="samples"/> samples ending now.</summary>
-    public static byte[] Request(string run, int batch, int series, int samples)
+    public static byte[] Request(string run, int batch, int series, int samples) =>
+        Request(run, batch, series, samples, DateTimeOffset.UtcNow);
+
+    /// <summary>As above with the last sample at <paramref name="end"/>; <paramref name="noise"/> adds a random label so snappy cannot shrink it.</summary>
+    public static byte[] Request(string run, int batch, int series, int samples, DateTimeOffset end, bool noise = false)
     {
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var now = end.ToUnixTimeMilliseconds();
         var request = new WriteRequest();
         for (var s = 0; s < series; s++)
         {
@@ -19,6 +23,11 @@ public static class Bodies
             ts.Labels.Add(new Label { Name = "__name__", Value = "dapr_test_metric" });
             ts.Labels.Add(new Label { Name = "batch", Value = batch.ToString(System.Globalization.CultureInfo.InvariantCulture) });
             ts.Labels.Add(new Label { Name = "instance", Value = $"host-{s:D5}.example:9100" });
+            if (noise)
+            {
+                ts.Labels.Add(new Label { Name = "noise", Value = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)) });
+            }
+
             ts.Labels.Add(new Label { Name = "run", Value = run });
             for (var i = samples - 1; i >= 0; i--)
             {
@@ -29,6 +38,14 @@ public static class Bodies
         }
 
         return SnappyCodec.EncodeToArray(request.ToByteArray());
+    }
+
+    /// <summary>Series and samples in a snappy-compressed remote-write 1.0 body.</summary>
+    public static (int Series, int Samples) Count(ReadOnlySpan<byte> compressed)
+    {
+        using var decoded = SnappyCodec.Decode(compressed);
+        var request = WriteRequest.Parser.ParseFrom(decoded.Span);
+        return (request.Timeseries.Count, request.Timeseries.Sum(t => t.Samples.Count));
     }
 
     public static HttpRequestMessage Post(Uri url, byte[] body)

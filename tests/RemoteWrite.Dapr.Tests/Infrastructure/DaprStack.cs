@@ -14,6 +14,9 @@ public sealed class DaprStack : IAsyncDisposable
     public const string DevClientId = "00000000-0000-0000-0000-00000000c11e";
     public const string TenantId = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 
+    /// <summary>The destination the ingress is configured to write into each message's metadata.</summary>
+    public const string Destination = "e2e-destination";
+
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("dapr-stack-").FullName;
 
     public InMemoryBroker Broker { get; } = new(DaprNames.PubSub);
@@ -63,12 +66,12 @@ public sealed class DaprStack : IAsyncDisposable
         });
         LocalAzure.Start();
 
-        var retry = ResiliencyYaml.DeliveryRetry();
         IngressSidecar = await DaprSidecarStandIn.StartAsync(new SidecarOptions
         {
             AppId = DaprNames.IngressAppId,
             AppAddress = new Uri($"http://127.0.0.1:{ingressPort}"),
             DaprApiToken = Secret(),
+            MtlsEnabled = DaprYaml.MtlsEnabled(),
         }, Network);
         ForwarderSidecar = await DaprSidecarStandIn.StartAsync(new SidecarOptions
         {
@@ -76,8 +79,9 @@ public sealed class DaprStack : IAsyncDisposable
             AppAddress = new Uri($"http://127.0.0.1:{forwarderPort}"),
             DaprApiToken = Secret(),
             AppApiToken = Secret(),
-            RetryInitialInterval = retry.Initial,
-            RetryMaxInterval = retry.Max,
+            DeliveryRetry = DaprYaml.DeliveryRetry(),
+            RedeliverAfterRetriesExhausted = DaprYaml.ProcessingTimeout(),
+            MtlsEnabled = DaprYaml.MtlsEnabled(),
         }, Network);
         TokenSidecar = await DaprSidecarStandIn.StartAsync(new SidecarOptions
         {
@@ -85,7 +89,8 @@ public sealed class DaprStack : IAsyncDisposable
             AppAddress = new Uri($"http://127.0.0.1:{tokenPort}"),
             DaprApiToken = Secret(),
             AppApiToken = Secret(),
-            AccessControl = ConfigurationYaml.TokenServiceAccessControl(),
+            AccessControl = DaprYaml.AccessControl(),
+            MtlsEnabled = DaprYaml.MtlsEnabled(),
             SecretStores = new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>>
             {
                 [DaprNames.SecretStore] = LocalFileSecretStore(Path.Combine(RepoPaths.Components, "secrets.dev.json")),
@@ -108,7 +113,7 @@ public sealed class DaprStack : IAsyncDisposable
             ["Forwarder__BulkMaxAwaitMs"] = "200",
             ["Forwarder__ReportInterval"] = "00:00:05",
         }, forwarderEnvironment)));
-        Ingress = new ServiceProcess("RemoteWrite.Ingress", ingressPort, IngressSidecar.AppEnvironment);
+        Ingress = new ServiceProcess("RemoteWrite.Ingress", ingressPort, With(IngressSidecar.AppEnvironment, new Dictionary<string, string> { ["Ingress__Destination"] = Destination }));
 
         TokenService.Start();
         Forwarder.Start();

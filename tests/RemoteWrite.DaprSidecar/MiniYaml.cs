@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace RemoteWrite.Dapr.Tests.Infrastructure;
+namespace RemoteWrite.DaprSidecar;
 
 /// <summary>
 /// Reads the YAML subset our Dapr files use (block maps, block lists of scalars or maps, quoted

@@ -1,0 +1,40 @@
+using System.Text.Json;
+using Dapr.Client;
+using RemoteWrite.Dapr.Tests.Infrastructure;
+using RemoteWrite.DaprSidecar;
+
+namespace RemoteWrite.Dapr.Tests.StandIn;
+
+/// <summary>
+/// Publishing through the real SDK to the stand-in: octet-stream bytes survive as <c>data_base64</c>;
+/// <c>application/x-protobuf</c> is treated as text and mangled, as daprd does (components-contrib
+/// pubsub/envelope.go <c>NewCloudEventsEnvelope</c>, contenttype/contenttype.go <c>IsBinaryContentType</c>
+/// is octet-stream only), which is why the ingress publishes octet-stream (CONTRACT.md §4).
+/// </summary>
+public sealed class CloudEventContentTypeTests
+{
+    [Fact]
+    public async Task Snappy_bytes_survive_only_as_octet_stream()
+    {
+        var broker = new InMemoryBroker(DaprNames.PubSub);
+        await using var sidecar = await DaprSidecarStandIn.StartAsync(new SidecarOptions { AppId = DaprNames.IngressAppId }, new DaprNetwork(broker));
+        using var dapr = new DaprClientBuilder().UseGrpcEndpoint(sidecar.GrpcEndpoint.ToString()).UseHttpEndpoint(sidecar.HttpEndpoint.ToString()).Build();
+        var body = Bodies.Request("content-type", 0, 20, 2);
+
+        await dapr.PublishByteEventAsync(DaprNames.PubSub, DaprNames.Topic, body, "application/x-protobuf");
+        await dapr.PublishByteEventAsync(DaprNames.PubSub, DaprNames.Topic, body, MessageMetadata.ContentType);
+
+        var stored = broker.Messages(DaprNames.PubSub, DaprNames.Topic);
+        Assert.Equal(2, stored.Count);
+        using (var protobuf = JsonDocument.Parse(stored[0].CloudEventJson))
+        {
+            Assert.False(protobuf.RootElement.TryGetProperty("data_base64", out _));
+            var text = protobuf.RootElement.GetProperty("data").GetString()!;
+            Assert.NotEqual(body, System.Text.Encoding.UTF8.GetBytes(text));
+        }
+
+        using var octet = JsonDocument.Parse(stored[1].CloudEventJson);
+        Assert.Equal(MessageMetadata.ContentType, octet.RootElement.GetProperty("datacontenttype").GetString());
+        Assert.Equal(body, octet.RootElement.GetProperty("data_base64").GetBytesFromBase64());
+    }
+}
