@@ -57,6 +57,22 @@ public sealed class DaprNamesYamlTests
     }
 
     [Fact]
+    public void Local_run_uses_a_configuration_that_needs_no_sentry_and_keeps_the_secret_scopes()
+    {
+        // A self-hosted `dapr init` starts no Sentry: with mTLS on, every local daprd would fail to start,
+        // and without a caller identity a deny-by-default ACL refuses the forwarder too.
+        var run = MiniYaml.ParseFile(Path.Combine(RepoPaths.Root, "dapr.yaml"));
+        Assert.Equal("./components/configuration.local.yaml", MiniYaml.At(run, "common", "configFilePath"));
+        var local = Yaml("configuration.local.yaml");
+        Assert.Equal("Configuration", MiniYaml.At(local, "kind"));
+        Assert.Null(MiniYaml.At(local, "spec", "mtls"));
+        Assert.Equal("allow", MiniYaml.At(local, "spec", "accessControl", "defaultAction"));
+        var scopes = (List<object?>)MiniYaml.At(local, "spec", "secrets", "scopes")!;
+        Assert.Equal(DaprNames.SecretStore, MiniYaml.At(scopes[0], "storeName"));
+        Assert.Equal("deny", MiniYaml.At(scopes[0], "defaultAccess"));
+    }
+
+    [Fact]
     public void Resiliency_targets_the_pubsub_inbound_and_the_token_service_with_exponential_retries()
     {
         var doc = Yaml("resiliency.yaml");
