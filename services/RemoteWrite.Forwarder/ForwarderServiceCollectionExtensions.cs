@@ -1,3 +1,4 @@
+using RemoteWrite.Core.Azure.Reporting;
 using Dapr.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -33,7 +34,8 @@ public static class ForwarderServiceCollectionExtensions
         services.TryAddSingleton<ForwarderMetrics>();
         services.TryAddSingleton<InvalidDataReport>();
         services.TryAddSingleton<DeliveryForwarder>();
-        services.AddHostedService<MinuteReporter>();
+        services.AddPublishSummary(configuration);
+        services.AddHostedService<InvalidDataReporter>();
         services.AddHealthChecks().Add(new HealthCheckRegistration(
             "token",
             sp => new TokenReadinessCheck(sp.GetRequiredService<IAccessTokenSource>(), sp.GetRequiredService<ITokenStatus>()),

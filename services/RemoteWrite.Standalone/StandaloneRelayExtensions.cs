@@ -5,7 +5,7 @@ using RemoteWrite.Core.Identity;
 using RemoteWrite.Hosting;
 using RemoteWrite.Receiver;
 using RemoteWrite.Standalone.Configuration;
-using RemoteWrite.Standalone.Reporting;
+using RemoteWrite.Core.Azure.Reporting;
 
 namespace RemoteWrite.Standalone;
 
@@ -28,8 +28,7 @@ public static class StandaloneRelayExtensions
 
         services.AddHealthChecks().AddCheck<TokenHealthCheck>("entra-token", tags: [ServiceDefaultsExtensions.ReadyTag]);
 
-        services.TryAddSingleton(new PublishSummaryOutput(Console.Out));
-        services.AddHostedService<PublishSummaryReporter>();
+        services.AddPublishSummary(config);
 
         // Polly logs every attempt at Information: noise on the hot path; failures still show as warnings.
         builder.Logging.AddFilter("Polly", LogLevel.Warning);

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using RemoteWrite.Core.Azure;
-using RemoteWrite.Standalone.Reporting;
+using RemoteWrite.Core.Azure.Reporting;
 using RemoteWrite.Standalone.Tests.Infrastructure;
 
 namespace RemoteWrite.Standalone.Tests;

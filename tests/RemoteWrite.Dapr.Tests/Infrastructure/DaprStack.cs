@@ -112,6 +112,7 @@ public sealed class DaprStack : IAsyncDisposable
             ["AzureMonitor__IngestionUrl"] = $"http://127.0.0.1:{azureHttp}/dataCollectionRules/{Dcr}/streams/Microsoft-PrometheusMetrics/api/v1/write?api-version=2023-04-24",
             ["Forwarder__BulkMaxAwaitMs"] = "200",
             ["Forwarder__ReportInterval"] = "00:00:05",
+            ["PublishSummary__Interval"] = "00:00:05",
         }, forwarderEnvironment)));
         Ingress = new ServiceProcess("RemoteWrite.Ingress", ingressPort, With(IngressSidecar.AppEnvironment, new Dictionary<string, string> { ["Ingress__Destination"] = Destination }));
 

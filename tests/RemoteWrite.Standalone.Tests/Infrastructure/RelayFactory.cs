@@ -5,7 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using RemoteWrite.Core.Azure;
 using RemoteWrite.Core.Identity;
-using RemoteWrite.Standalone.Reporting;
+using RemoteWrite.Core.Azure.Reporting;
 
 namespace RemoteWrite.Standalone.Tests.Infrastructure;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using RemoteWrite.Core.Azure;
 
-namespace RemoteWrite.Standalone.Reporting;
+namespace RemoteWrite.Core.Azure.Reporting;
 
 /// <summary>
 /// The side car's per-minute line, same keys, order and logrus text format (CONTRACT.md §3), so

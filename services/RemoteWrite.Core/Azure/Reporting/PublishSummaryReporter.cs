@@ -1,13 +1,17 @@
-using RemoteWrite.Core.Azure;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
-namespace RemoteWrite.Standalone.Reporting;
+namespace RemoteWrite.Core.Azure.Reporting;
 
-/// <summary>Writes <see cref="PublishSummaryLine"/> once a minute, zeros included (the side car does too).</summary>
-public sealed class PublishSummaryReporter(PublishStatistics statistics, PublishSummaryOutput output, TimeProvider time) : BackgroundService
+/// <summary>
+/// Writes <see cref="PublishSummaryLine"/> every interval (a minute), zeros included (the side car
+/// does too). Shared by the standalone relay and the Dapr forwarder: whoever posts to Azure reports.
+/// </summary>
+public sealed class PublishSummaryReporter(PublishStatistics statistics, PublishSummaryOutput output, TimeProvider time, IOptions<PublishSummaryOptions>? options = null) : BackgroundService
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
-
     private PeriodicTimer? _timer;
+
+    public TimeSpan Interval { get; } = options?.Value.Interval ?? TimeSpan.FromMinutes(1);
 
     // The minute starts when the host starts, not whenever the background task gets a thread.
     public override Task StartAsync(CancellationToken cancellationToken)
