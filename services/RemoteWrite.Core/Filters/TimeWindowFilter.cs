@@ -12,6 +12,32 @@ namespace RemoteWrite.Core.Filters;
 /// </summary>
 public static class TimeWindowFilter
 {
+    /// <summary>
+    /// Applies the window of <paramref name="limits"/> at <paramref name="now"/> to <paramref name="decoded"/>:
+    /// when something falls outside, the buffer is replaced by the filtered one and scanned again.
+    /// Returns true when it changed.
+    /// </summary>
+    public static bool ApplyInPlace(ref PooledBuffer decoded, WriteRequestScanner scan, Pipeline.WriteLimits limits, DateTimeOffset now, out DropCounts tooOld, out DropCounts tooNew)
+    {
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var filtered = Apply(
+            decoded.Span,
+            scan,
+            nowMs - (long)limits.MaxSampleAge.TotalMilliseconds,
+            nowMs + (long)limits.MaxFutureSkew.TotalMilliseconds,
+            out tooOld,
+            out tooNew);
+        if (filtered is null)
+        {
+            return false;
+        }
+
+        decoded.Dispose();
+        decoded = filtered;
+        scan.Scan(decoded.Span);
+        return true;
+    }
+
     public static PooledBuffer? Apply(ReadOnlySpan<byte> request, WriteRequestScanner scan, long minTimestamp, long maxTimestamp, out DropCounts tooOld, out DropCounts tooNew)
     {
         tooOld = default;

@@ -49,18 +49,8 @@ public sealed class WriteRequestPreparer(WriteLimits limits, TimeProvider time)
                 changed = true;
             }
 
-            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-            var windowed = TimeWindowFilter.Apply(
-                decoded.Span,
-                scanner,
-                now - (long)limits.MaxSampleAge.TotalMilliseconds,
-                now + (long)limits.MaxFutureSkew.TotalMilliseconds,
-                out var tooOld,
-                out var tooNew);
-            if (windowed is not null)
+            if (TimeWindowFilter.ApplyInPlace(ref decoded, scanner, limits, time.GetUtcNow(), out var tooOld, out var tooNew))
             {
-                Replace(ref decoded, windowed);
-                scanner.Scan(decoded.Span);
                 Add(dropped, DropReason.TooOld, tooOld);
                 Add(dropped, DropReason.TooNew, tooNew);
                 changed = true;
