@@ -29,6 +29,7 @@ public static class LocalAzureExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SigningKeys>();
         services.TryAddSingleton<AppRegistry>();
+        services.TryAddSingleton<TokenIssuanceStats>();
         services.TryAddSingleton<AccessTokenIssuer>();
         services.TryAddSingleton<AccessTokenValidator>();
         services.TryAddSingleton<ClientCredentialVerifier>();

@@ -109,8 +109,12 @@ public sealed partial class AccessTokenKeeper : BackgroundService, IAccessTokenS
             TimeSpan wait;
             try
             {
+                // After a refusal a managed identity must skip MSAL's shared cache (FreshTokenRequest).
+                var request = _held is { Refused: true } && FreshTokenRequest.IsNeeded(_options.EffectiveType)
+                    ? FreshTokenRequest.For(_options.Scope, _time.GetUtcNow())
+                    : _request;
                 var credential = EnsureCredential();
-                var token = await credential.GetTokenAsync(_request, stoppingToken);
+                var token = await credential.GetTokenAsync(request, stoppingToken);
                 var now = _time.GetUtcNow();
                 lock (_gate)
                 {

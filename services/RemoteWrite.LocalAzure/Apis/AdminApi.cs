@@ -111,12 +111,13 @@ public static class AdminApi
         return TypedResults.NoContent();
     }
 
-    internal static IResult GetStats(IngestionStats stats, SeriesStore series) => TypedResults.Ok(new
+    internal static IResult GetStats(IngestionStats stats, SeriesStore series, TokenIssuanceStats tokens) => TypedResults.Ok(new
     {
         total = stats.Total,
         series = series.Count,
         byDcr = stats.ByDcr,
         byIdentity = stats.ByIdentity,
+        tokens,
     });
 
     internal static IResult GetSeries(SeriesStore series, int? limit) => TypedResults.Ok(series.All
@@ -124,9 +125,10 @@ public static class AdminApi
         .Take(limit ?? 10_000)
         .Select(s => new { labels = s.Labels, value = double.IsFinite(s.LastValue) ? (double?)s.LastValue : null, timestampMs = s.LastTimestampMs, samples = s.Samples }));
 
-    internal static IResult Reset(IngestionStats stats, SeriesStore series, FaultInjector faults, IngestionRateLimiter limiter)
+    internal static IResult Reset(IngestionStats stats, SeriesStore series, FaultInjector faults, IngestionRateLimiter limiter, TokenIssuanceStats tokens)
     {
         stats.Reset();
+        tokens.Reset();
         series.Clear();
         faults.Clear();
         limiter.Reset();

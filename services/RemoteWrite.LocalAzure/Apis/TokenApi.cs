@@ -75,7 +75,7 @@ public static class TokenApi
         }
 
         var kind = request.ClientSecret is not null ? "secret" : "assertion";
-        var token = issuer.Issue(clientId, tenant, ResourceCatalog.Canonical(resource), kind);
+        var token = issuer.Issue(clientId, tenant, ResourceCatalog.Canonical(resource), kind, credential: CredentialOf(request, kind));
         logger.LogInformation("Token issued to client {ClientId} for {Resource} ({Kind})", clientId, token.Resource, kind);
         return Results.Json(new JsonObject
         {
@@ -85,6 +85,10 @@ public static class TokenApi
             ["access_token"] = token.AccessToken,
         });
     }
+
+    // A certificate assertion names its certificate in the header (CONTRACT §2a: x5t#S256); thumbprints are public.
+    private static string CredentialOf(ClientCredentialRequest request, string kind) =>
+        Jwt.TryDecode(request.Assertion, out var jwt) && jwt.HeaderString("x5t#S256") is { } thumbprint ? "x5t#S256:" + thumbprint : kind;
 
     private static IResult Error(EntraError error, TimeProvider time) => Results.Json(error.ToJson(time.GetUtcNow()), statusCode: error.Status);
 }

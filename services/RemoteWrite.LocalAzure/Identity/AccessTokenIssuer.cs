@@ -14,11 +14,12 @@ internal sealed record IssuedToken(string AccessToken, DateTimeOffset ExpiresOn,
 /// Issues Entra-shaped app-only access tokens (v1 claims: <c>aud</c> = resource without
 /// <c>/.default</c>, <c>appid</c>, <c>oid</c>, <c>tid</c>, <c>iat</c>, <c>nbf</c>, <c>exp</c>), RS256-signed by the stand-in.
 /// </summary>
-internal sealed class AccessTokenIssuer(SigningKeys keys, TimeProvider time, IOptionsMonitor<LocalAzureOptions> options, LocalAzureMetrics metrics)
+internal sealed class AccessTokenIssuer(SigningKeys keys, TimeProvider time, IOptionsMonitor<LocalAzureOptions> options, LocalAzureMetrics metrics, TokenIssuanceStats stats)
 {
     public const string DefaultTenant = "00000000-0000-0000-0000-00000000a2e0";
 
-    public IssuedToken Issue(string clientId, string tenant, string resource, string kind, int? lifetimeSeconds = null)
+    /// <param name="credential">What the client proved itself with, for <see cref="TokenIssuanceStats"/>; defaults to <paramref name="kind"/>.</param>
+    public IssuedToken Issue(string clientId, string tenant, string resource, string kind, int? lifetimeSeconds = null, string? credential = null)
     {
         var lifetime = lifetimeSeconds ?? options.CurrentValue.TokenLifetimeSeconds;
         var now = time.GetUtcNow();
@@ -41,6 +42,7 @@ internal sealed class AccessTokenIssuer(SigningKeys keys, TimeProvider time, IOp
             ["ver"] = "1.0",
         };
         metrics.TokenIssued(kind);
+        stats.Issued(clientId, credential ?? kind);
         return new IssuedToken(Jwt.Sign(header, payload, keys.TokenKey), now.AddSeconds(lifetime), lifetime, resource);
     }
 

@@ -113,6 +113,13 @@ public sealed class EndToEndRig : IDisposable
             ChildProcess.SumMetric(text, "prometheus_remote_storage_samples_retried_total"));
     }
 
+    /// <summary>Whether the stand-in still has a fault plan in force (<c>GET /admin/faults</c>: 200 with the plan, 204 without).</summary>
+    public async Task<bool> FaultActiveAsync()
+    {
+        using var response = await Http.GetAsync(new Uri(Stand, "/admin/faults"));
+        return response.StatusCode == HttpStatusCode.OK;
+    }
+
     public async Task SetFaultAsync(string json)
     {
         using var response = await Http.PostAsync(new Uri(Stand, "/admin/faults"), new StringContent(json, Encoding.UTF8, "application/json"));

@@ -18,6 +18,25 @@ public static class Poll
         }
     }
 
+    /// <summary>Until <paramref name="url"/> answers 200 (connection refused counts as not yet).</summary>
+    public static Task<bool> UntilOkAsync(HttpClient http, Uri url, TimeSpan timeout) =>
+        UntilAsync(
+            async () =>
+            {
+                try
+                {
+                    using var response = await http.GetAsync(url);
+                    return response.StatusCode == System.Net.HttpStatusCode.OK;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            },
+            ok => ok,
+            timeout,
+            TimeSpan.FromMilliseconds(250));
+
     public static Task<bool> UntilAsync(Func<bool> condition, TimeSpan timeout) =>
         UntilAsync(() => Task.FromResult(condition()), v => v, timeout, TimeSpan.FromMilliseconds(20));
 }
