@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using RemoteWrite.LocalAzure.Options;
 
@@ -26,6 +27,11 @@ internal sealed class AccessTokenValidator(SigningKeys keys, TimeProvider time, 
     // Five minutes of clock skew, as Entra-protected services allow.
     private const int SkewSeconds = 300;
 
+    // Signature checks cost an RSA verification; a token is checked once and remembered (its lifetime
+    // and audience are still checked on every request). Bounded: cleared when full.
+    private const int MaxRemembered = 1024;
+    private readonly ConcurrentDictionary<string, JwtParts> _verified = new(StringComparer.Ordinal);
+
     public TokenPrincipal Validate(string? authorization)
     {
         if (string.IsNullOrWhiteSpace(authorization) || !authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
@@ -33,14 +39,25 @@ internal sealed class AccessTokenValidator(SigningKeys keys, TimeProvider time, 
             return new(TokenCheck.Missing, null, null);
         }
 
-        if (!Jwt.TryDecode(authorization["Bearer ".Length..].Trim(), out var jwt))
+        var token = authorization["Bearer ".Length..].Trim();
+        if (!_verified.TryGetValue(token, out var jwt))
         {
-            return new(TokenCheck.Malformed, null, null);
-        }
+            if (!Jwt.TryDecode(token, out jwt))
+            {
+                return new(TokenCheck.Malformed, null, null);
+            }
 
-        if (!Jwt.Verify(jwt, keys.TokenKey))
-        {
-            return new(TokenCheck.BadSignature, null, null);
+            if (!Jwt.Verify(jwt, keys.TokenKey))
+            {
+                return new(TokenCheck.BadSignature, null, null);
+            }
+
+            if (_verified.Count >= MaxRemembered)
+            {
+                _verified.Clear();
+            }
+
+            _verified[token] = jwt;
         }
 
         var clientId = jwt.Claim("appid");

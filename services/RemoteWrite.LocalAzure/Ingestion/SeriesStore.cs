@@ -39,21 +39,33 @@ internal sealed class SeriesStore
 {
     private readonly ConcurrentDictionary<ulong, StoredSeries> _series = new();
 
+    // Exact label bytes (XxHash3) → series: the hot path finds a known spelling without case folding.
+    private readonly ConcurrentDictionary<ulong, StoredSeries> _byRawLabels = new();
+
     public int Count => _series.Count;
 
     public IEnumerable<StoredSeries> All => _series.Values;
 
-    public void Record(ulong hash, ReadOnlySpan<byte> timeSeries, double value, long timestampMs, long samples)
+    /// <summary>The series with this case-insensitive identity, created (labels as first seen) when new.</summary>
+    public StoredSeries Record(ulong hash, ReadOnlySpan<byte> timeSeries)
     {
         if (!_series.TryGetValue(hash, out var entry))
         {
             entry = _series.GetOrAdd(hash, new StoredSeries(LabelText(timeSeries)));
         }
 
-        entry.Update(value, timestampMs, samples);
+        return entry;
     }
 
-    public void Clear() => _series.Clear();
+    public StoredSeries? FindByRawLabels(ulong rawKey) => _byRawLabels.GetValueOrDefault(rawKey);
+
+    public void RememberRawLabels(ulong rawKey, StoredSeries series) => _byRawLabels[rawKey] = series;
+
+    public void Clear()
+    {
+        _byRawLabels.Clear();
+        _series.Clear();
+    }
 
     /// <summary>Prometheus text form: <c>name{a="b",c="d"}</c>.</summary>
     public static string LabelText(ReadOnlySpan<byte> timeSeries)

@@ -1,3 +1,4 @@
+using System.IO.Hashing;
 using RemoteWrite.Core.Codec;
 using RemoteWrite.Core.Errors;
 
@@ -42,14 +43,19 @@ internal static class WriteRequestWalker
     {
         summary.Series++;
         var reader = new ProtoReader(series);
-        ulong labelSum = 0;
-        var labelCount = 0;
-        var hasName = false;
+        int labelsStart = -1, labelsEnd = -1;
+        var labelsContiguous = true;
         var newestTs = long.MinValue;
         var newestValue = 0.0;
         long stored = 0;
-        while (reader.TryReadTag(out var field, out var wireType))
+        while (true)
         {
+            var fieldStart = reader.Position;
+            if (!reader.TryReadTag(out var field, out var wireType))
+            {
+                break;
+            }
+
             if (field is >= 1 and <= 4 && wireType != WireType.LengthDelimited)
             {
                 throw ProtoReader.Malformed("WriteRequest field with a wrong wire type");
@@ -58,15 +64,11 @@ internal static class WriteRequestWalker
             switch (field)
             {
                 case 1:
-                    ReadLabel(reader.ReadLengthDelimited(), out var name, out var value);
-                    if (name.IsEmpty)
-                    {
-                        throw RemoteWriteException.Invalid("label with an empty name");
-                    }
-
-                    hasName |= name.SequenceEqual(MetricName);
-                    labelSum += SeriesHash.OfLabel(name, value);
-                    labelCount++;
+                    // Labels are read after the loop, and only for label bytes not seen before.
+                    reader.ReadLengthDelimited();
+                    labelsContiguous &= labelsEnd < 0 || labelsEnd == fieldStart;
+                    labelsStart = labelsStart < 0 ? fieldStart : labelsStart;
+                    labelsEnd = reader.Position;
                     break;
                 case 2:
                     ReadSample(reader.ReadLengthDelimited(), out var sampleValue, out var ts);
@@ -110,17 +112,65 @@ internal static class WriteRequestWalker
             }
         }
 
+        summary.SamplesStored += stored;
+
+        // The exact label bytes were checked when first seen: a repeat skips parsing and case folding.
+        var rawLabels = labelsContiguous && labelsStart >= 0 ? series[labelsStart..labelsEnd] : default;
+        var rawKey = rawLabels.IsEmpty ? 0 : XxHash3.HashToUInt64(rawLabels);
+        var known = rawLabels.IsEmpty ? null : store?.FindByRawLabels(rawKey);
+        if (known is null)
+        {
+            var identity = CheckLabels(series);
+            if (store is not null && stored > 0)
+            {
+                known = store.Record(identity, series);
+                if (!rawLabels.IsEmpty)
+                {
+                    store.RememberRawLabels(rawKey, known);
+                }
+            }
+        }
+
+        if (stored > 0)
+        {
+            known?.Update(newestValue, newestTs, stored);
+        }
+    }
+
+    // Validates the labels and returns the case-insensitive identity of the series.
+    private static ulong CheckLabels(ReadOnlySpan<byte> series)
+    {
+        ulong labelSum = 0;
+        var labelCount = 0;
+        var hasName = false;
+        var reader = new ProtoReader(series);
+        while (reader.TryReadTag(out var field, out var wireType))
+        {
+            if (field != 1)
+            {
+                reader.Skip(wireType);
+                continue;
+            }
+
+            var label = reader.ReadLengthDelimited();
+            ReadLabel(label, out var name, out var value);
+            if (name.IsEmpty)
+            {
+                throw RemoteWriteException.Invalid("label with an empty name");
+            }
+
+            hasName |= name.SequenceEqual(MetricName);
+            labelSum += SeriesHash.OfLabelMessage(label, name, value);
+            labelCount++;
+        }
+
         // CONTRACT §1: every series has __name__.
         if (!hasName)
         {
             throw RemoteWriteException.Invalid("series without __name__");
         }
 
-        summary.SamplesStored += stored;
-        if (store is not null && stored > 0)
-        {
-            store.Record(SeriesHash.Combine(labelSum, labelCount), series, newestValue, newestTs, stored);
-        }
+        return SeriesHash.Combine(labelSum, labelCount);
     }
 
     private static void Track(ref WriteSummary summary, long ts)
