@@ -66,8 +66,10 @@ public sealed class PrometheusAndLoadTests(StackFixture fixture, ITestOutputHelp
         // claim about cost comes from the load tool (tests/RemoteWrite.Load) on a Release build.
         const int Requests = 300, Series = 500, Samples = 4; // 2000 samples per request, as Prometheus sends by default
         var bodies = Enumerable.Range(0, 16).Select(i => Bodies.Request("load", i, Series, Samples)).ToArray();
-        using (var warm = await _stack.Http.SendAsync(Bodies.Post(_stack.IngressWriteUrl, bodies[0])))
+        // Warm up first, so JIT compilation is not counted as the request path's cost.
+        for (var i = 0; i < 100; i++)
         {
+            using var warm = await _stack.Http.SendAsync(Bodies.Post(_stack.IngressWriteUrl, bodies[i % bodies.Length]));
             Assert.Equal(HttpStatusCode.NoContent, warm.StatusCode);
         }
 
