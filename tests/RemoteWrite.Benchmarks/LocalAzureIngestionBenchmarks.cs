@@ -26,14 +26,14 @@ public class LocalAzureIngestionBenchmarks
         WriteRequestWalker.Walk(decoded.Span, _now, 20 * 60 * 1000, _store); // series known, as in steady state
     }
 
-    [Benchmark(Description = "stand-in: decode+walk, no store (2,000 samples)")]
+    [Benchmark(Description = "stand-in: decode+walk, labels checked and case-folded (first sight, 2,000 samples)")]
     public long DecodeWalk()
     {
         using var decoded = SnappyCodec.Decode(_compressed);
         return WriteRequestWalker.Walk(decoded.Span, _now, 20 * 60 * 1000, null).Samples;
     }
 
-    [Benchmark(Description = "stand-in: decode+walk+store (2,000 samples)")]
+    [Benchmark(Description = "stand-in: decode+walk+store, known series (2,000 samples)")]
     public long DecodeWalkStore()
     {
         using var decoded = SnappyCodec.Decode(_compressed);
