@@ -3,6 +3,7 @@
 #   local Azure stand-in (Entra ID + ingestion)  <-  standalone relay :8081  <-  Prometheus
 # Prometheus scrapes itself, the relay and the stand-in, and remote-writes everything to the relay;
 # the relay gets its token from the stand-in's managed-identity endpoint and forwards in <= 1 MB parts.
+# (Prometheus listens on 127.0.0.1:19090, clear of a packaged Prometheus service on 9090.)
 # Within two minutes the relay prints the side car's per-minute line with non-zero values.
 #
 #   bash deploy/local/run.sh                 # runs until Ctrl-C
@@ -58,7 +59,7 @@ global:
   scrape_interval: 10s
 scrape_configs:
   - job_name: prometheus
-    static_configs: [{ targets: ['127.0.0.1:9090'] }]
+    static_configs: [{ targets: ['127.0.0.1:19090'] }]
   - job_name: relay
     static_configs: [{ targets: ['127.0.0.1:8081'] }]
   - job_name: local-azure
@@ -67,15 +68,15 @@ remote_write:
   - url: http://127.0.0.1:8081/api/v1/write
 YAML
 prometheus --config.file="$run/prometheus.yml" --storage.tsdb.path="$run/prometheus" \
-  --web.listen-address=127.0.0.1:9090 >"$run/prometheus.log" 2>&1 &
+  --web.listen-address=127.0.0.1:19090 >"$run/prometheus.log" 2>&1 &
 pids+=($!)
-wait_for http://127.0.0.1:9090/-/ready 60
+wait_for http://127.0.0.1:19090/-/ready 60
 
 cat <<TEXT
 Running (logs in $run):
   relay            http://127.0.0.1:8081  (/health /ready /metrics, POST /api/v1/write)
   local Azure      http://127.0.0.1:5080  (GET /admin/stats, /admin/series)
-  Prometheus       http://127.0.0.1:9090
+  Prometheus       http://127.0.0.1:19090
 The relay's per-minute line appears below within about a minute.
 TEXT
 
