@@ -26,7 +26,7 @@ public sealed class EndToEndTests(StackFixture fixture, ITestOutputHelper output
         const int Requests = 40, Series = 50, Samples = 4;
         await Task.WhenAll(Enumerable.Range(0, Requests).Select(async i =>
         {
-            using var response = await _stack.Http.SendAsync(Bodies.Post(_stack.IngressWriteUrl, Bodies.Request(run, i, Series, Samples)));
+            using var response = await _stack.Http.SendAsync(RemoteWriteBodies.Post(_stack.IngressWriteUrl, RemoteWriteBodies.Batch(run, i, Series, Samples)));
             Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         }));
 
@@ -56,20 +56,20 @@ public sealed class EndToEndTests(StackFixture fixture, ITestOutputHelper output
         const int Requests = 20, Series = 20, Samples = 5;
 
         // Slow Azure down so deliveries are in flight when the forwarder dies.
-        using (var slow = await _stack.Http.PostAsync(new Uri(_stack.LocalAzure.Address, "/admin/faults"), Json(new { latencyMs = 3000, seconds = 10, target = "ingestion" })))
+        using (var slow = await _stack.Http.PostAsync(new Uri(_stack.LocalAzure.HttpAddress, "/admin/faults"), Json(new { latencyMs = 3000, seconds = 10, target = "ingestion" })))
         {
             slow.EnsureSuccessStatusCode();
         }
 
         for (var i = 0; i < Requests; i++)
         {
-            using var response = await _stack.Http.SendAsync(Bodies.Post(_stack.IngressWriteUrl, Bodies.Request(run, i, Series, Samples)));
+            using var response = await _stack.Http.SendAsync(RemoteWriteBodies.Post(_stack.IngressWriteUrl, RemoteWriteBodies.Batch(run, i, Series, Samples)));
             Assert.Equal(HttpStatusCode.NoContent, response.StatusCode); // acknowledged: must arrive
         }
 
         await Task.Delay(1500);
         _stack.Forwarder.Kill();
-        await _stack.Http.DeleteAsync(new Uri(_stack.LocalAzure.Address, "/admin/faults"));
+        await _stack.Http.DeleteAsync(new Uri(_stack.LocalAzure.HttpAddress, "/admin/faults"));
         _stack.Forwarder.Start();
         await _stack.Forwarder.WaitUntilAsync("/ready", TimeSpan.FromSeconds(60));
 
@@ -95,7 +95,7 @@ public sealed class EndToEndTests(StackFixture fixture, ITestOutputHelper output
         const int Requests = 10, Series = 10, Samples = 3;
         for (var i = 0; i < Requests; i++)
         {
-            using var response = await _stack.Http.SendAsync(Bodies.Post(_stack.IngressWriteUrl, Bodies.Request(run, i, Series, Samples)));
+            using var response = await _stack.Http.SendAsync(RemoteWriteBodies.Post(_stack.IngressWriteUrl, RemoteWriteBodies.Batch(run, i, Series, Samples)));
             Assert.Equal(HttpStatusCode.NoContent, response.StatusCode); // acknowledged: must arrive
         }
 
@@ -124,7 +124,7 @@ public sealed class EndToEndTests(StackFixture fixture, ITestOutputHelper output
         var published = _stack.Broker.Messages(DaprNames.PubSub, DaprNames.Topic).Count;
         var end = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         const int Series = 6, Samples = 4;
-        using (var response = await _stack.Http.SendAsync(Bodies.Post(_stack.IngressWriteUrl, Bodies.Request(Guid.NewGuid().ToString("N"), 0, Series, Samples, end))))
+        using (var response = await _stack.Http.SendAsync(RemoteWriteBodies.Post(_stack.IngressWriteUrl, RemoteWriteBodies.Batch(Guid.NewGuid().ToString("N"), 0, Series, Samples, end))))
         {
             Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         }
@@ -136,7 +136,7 @@ public sealed class EndToEndTests(StackFixture fixture, ITestOutputHelper output
         using var cloudEvent = JsonDocument.Parse(message.CloudEventJson);
         Assert.Equal(MessageMetadata.ContentType, cloudEvent.RootElement.GetProperty("datacontenttype").GetString());
         Assert.Equal(DaprNames.IngressAppId, cloudEvent.RootElement.GetProperty("source").GetString());
-        Assert.Equal((Series, Series * Samples), Bodies.Count(cloudEvent.RootElement.GetProperty("data_base64").GetBytesFromBase64()));
+        Assert.Equal((Series, Series * Samples), RemoteWriteBodies.Count(cloudEvent.RootElement.GetProperty("data_base64").GetBytesFromBase64()));
     }
 
     [Fact]
@@ -146,14 +146,14 @@ public sealed class EndToEndTests(StackFixture fixture, ITestOutputHelper output
         var before = await _stack.AzureStatsAsync();
         _stack.TokenService.Kill();
         // Azure refuses the forwarder's token once: it must fetch a new one, and cannot.
-        using (var refuse = await _stack.Http.PostAsync(new Uri(_stack.LocalAzure.Address, "/admin/faults"), Json(new { status = 401, requests = 1, target = "ingestion" })))
+        using (var refuse = await _stack.Http.PostAsync(new Uri(_stack.LocalAzure.HttpAddress, "/admin/faults"), Json(new { status = 401, requests = 1, target = "ingestion" })))
         {
             refuse.EnsureSuccessStatusCode();
         }
 
         var retriesBefore = await _stack.MetricAsync(_stack.Forwarder, "remotewrite_forwarder_deliveries_total", "status=\"retry\"");
         var run = Guid.NewGuid().ToString("N");
-        using (var response = await _stack.Http.SendAsync(Bodies.Post(_stack.IngressWriteUrl, Bodies.Request(run, 0, 10, 2))))
+        using (var response = await _stack.Http.SendAsync(RemoteWriteBodies.Post(_stack.IngressWriteUrl, RemoteWriteBodies.Batch(run, 0, 10, 2))))
         {
             Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         }
@@ -201,11 +201,11 @@ public sealed class EndToEndTests(StackFixture fixture, ITestOutputHelper output
     [Fact]
     public async Task Ingress_answers_503_while_the_broker_refuses_and_204_again_after()
     {
-        var body = Bodies.Request(Guid.NewGuid().ToString("N"), 0, 5, 1);
+        var body = RemoteWriteBodies.Batch(Guid.NewGuid().ToString("N"), 0, 5, 1);
         _stack.Broker.Available = false;
         try
         {
-            using var refused = await _stack.Http.SendAsync(Bodies.Post(_stack.IngressWriteUrl, body));
+            using var refused = await _stack.Http.SendAsync(RemoteWriteBodies.Post(_stack.IngressWriteUrl, body));
             Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
             Assert.NotNull(refused.Headers.RetryAfter);
         }
@@ -214,14 +214,14 @@ public sealed class EndToEndTests(StackFixture fixture, ITestOutputHelper output
             _stack.Broker.Available = true;
         }
 
-        using var accepted = await _stack.Http.SendAsync(Bodies.Post(_stack.IngressWriteUrl, body));
+        using var accepted = await _stack.Http.SendAsync(RemoteWriteBodies.Post(_stack.IngressWriteUrl, body));
         Assert.Equal(HttpStatusCode.NoContent, accepted.StatusCode);
     }
 
     [Fact]
     public async Task Forwarder_logs_the_side_car_line_with_non_zero_averages()
     {
-        using (var response = await _stack.Http.SendAsync(Bodies.Post(_stack.IngressWriteUrl, Bodies.Request(Guid.NewGuid().ToString("N"), 0, 5, 1))))
+        using (var response = await _stack.Http.SendAsync(RemoteWriteBodies.Post(_stack.IngressWriteUrl, RemoteWriteBodies.Batch(Guid.NewGuid().ToString("N"), 0, 5, 1))))
         {
             Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         }

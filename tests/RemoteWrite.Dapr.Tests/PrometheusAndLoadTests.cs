@@ -8,18 +8,16 @@ namespace RemoteWrite.Dapr.Tests;
 [Collection(StackCollection.Name)]
 public sealed class PrometheusAndLoadTests(StackFixture fixture, ITestOutputHelper output)
 {
-    private const string PrometheusBinary = "/usr/bin/prometheus";
     private readonly DaprStack _stack = fixture.Stack;
 
-    [NeedsBinaryFact(PrometheusBinary)]
+    [PrometheusFact]
     public async Task Prometheus_remote_writes_through_the_dapr_services_and_samples_match_at_both_ends()
     {
         await _stack.DrainAsync();
         var received0 = await _stack.MetricAsync(_stack.Ingress, "remotewrite_receiver_samples_total");
         var azure0 = await _stack.AzureStatsAsync();
-        var dir = Directory.CreateTempSubdirectory("prom-dapr-").FullName;
-        var port = RemoteWrite.DaprSidecar.FreePort.Next();
-        await File.WriteAllTextAsync(Path.Combine(dir, "prometheus.yml"), $"""
+        using var prometheus = new PrometheusProcess();
+        prometheus.Start($"""
             global:
               scrape_interval: 1s
             scrape_configs:
@@ -31,23 +29,13 @@ public sealed class PrometheusAndLoadTests(StackFixture fixture, ITestOutputHelp
                 queue_config:
                   batch_send_deadline: 1s
             """);
-        using var prometheus = Process.Start(new ProcessStartInfo(PrometheusBinary,
-            ["--config.file=" + Path.Combine(dir, "prometheus.yml"), "--storage.tsdb.path=" + Path.Combine(dir, "data"), $"--web.listen-address=127.0.0.1:{port}"])
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        })!;
-        prometheus.BeginErrorReadLine();
-        prometheus.BeginOutputReadLine();
         try
         {
             await Poll.AssertAsync(async () => await _stack.MetricAsync(_stack.Ingress, "remotewrite_receiver_samples_total") - received0 > 2000, TimeSpan.FromSeconds(90), "samples from Prometheus");
         }
         finally
         {
-            prometheus.Kill(entireProcessTree: true);
-            await prometheus.WaitForExitAsync();
-            Directory.Delete(dir, recursive: true);
+            prometheus.Kill();
         }
 
         // Prometheus stopped: whatever the ingress acknowledged must reach Azure, no more and no less.
@@ -65,11 +53,11 @@ public sealed class PrometheusAndLoadTests(StackFixture fixture, ITestOutputHelp
         // Every request of a bounded load is acknowledged. The CPU figure is printed for information; the
         // claim about cost comes from the load tool (tests/RemoteWrite.Load) on a Release build.
         const int Requests = 300, Series = 500, Samples = 4; // 2000 samples per request, as Prometheus sends by default
-        var bodies = Enumerable.Range(0, 16).Select(i => Bodies.Request("load", i, Series, Samples)).ToArray();
+        var bodies = Enumerable.Range(0, 16).Select(i => RemoteWriteBodies.Batch("load", i, Series, Samples)).ToArray();
         // Warm up first, so JIT compilation is not counted as the request path's cost.
         for (var i = 0; i < 100; i++)
         {
-            using var warm = await _stack.Http.SendAsync(Bodies.Post(_stack.IngressWriteUrl, bodies[i % bodies.Length]));
+            using var warm = await _stack.Http.SendAsync(RemoteWriteBodies.Post(_stack.IngressWriteUrl, bodies[i % bodies.Length]));
             Assert.Equal(HttpStatusCode.NoContent, warm.StatusCode);
         }
 
@@ -81,7 +69,7 @@ public sealed class PrometheusAndLoadTests(StackFixture fixture, ITestOutputHelp
             await gate.WaitAsync();
             try
             {
-                using var response = await _stack.Http.SendAsync(Bodies.Post(_stack.IngressWriteUrl, bodies[i % bodies.Length]));
+                using var response = await _stack.Http.SendAsync(RemoteWriteBodies.Post(_stack.IngressWriteUrl, bodies[i % bodies.Length]));
                 Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
             }
             finally

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace RemoteWrite.DaprSidecar;
 
 /// <summary>A loopback port nobody listens on now (a restarted child process needs the same port again).</summary>
-public static class FreePort
+internal static class FreePort
 {
     public static int Next()
     {

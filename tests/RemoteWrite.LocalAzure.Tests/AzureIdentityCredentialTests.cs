@@ -8,7 +8,7 @@ using Azure.Core.Pipeline;
 using Azure.Identity;
 using RemoteWrite.LocalAzure.Options;
 using RemoteWrite.LocalAzure.Tests.Infrastructure;
-using static RemoteWrite.LocalAzure.Tests.Infrastructure.RemoteWriteBodies;
+using static RemoteWrite.Testing.RemoteWriteBodies;
 
 namespace RemoteWrite.LocalAzure.Tests;
 
@@ -183,7 +183,7 @@ public sealed class AzureIdentityCredentialTests(KestrelLocalAzureFixture fixtur
         var token = await credential.GetTokenAsync(MonitorScope, default);
 
         using var https = new HttpClient(CaTrust.Handler(Stand.CaPemPath)) { BaseAddress = Stand.HttpsAddress, Timeout = TimeSpan.FromSeconds(60) };
-        using var response = await https.SendAsync(Write(Compress(Series("https_up", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 1)), token.Token));
+        using var response = await https.SendAsync(IngestionPost(Compress(Series("https_up", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 1)), token.Token));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
@@ -200,7 +200,7 @@ public sealed class AzureIdentityCredentialTests(KestrelLocalAzureFixture fixtur
     private async Task AssertIngestionAcceptsAsync(string token, string clientId)
     {
         using var client = Admin();
-        using var response = await client.SendAsync(Write(Compress(Series("credential_up", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 1, ("client", clientId))), token));
+        using var response = await client.SendAsync(IngestionPost(Compress(Series("credential_up", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 1, ("client", clientId))), token));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var stats = await Tokens.StatsAsync(client);
         Assert.True(stats.GetProperty("byIdentity").GetProperty(clientId).GetProperty("samples").GetInt64() >= 1);

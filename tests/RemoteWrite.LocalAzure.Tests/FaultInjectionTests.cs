@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using RemoteWrite.LocalAzure.Tests.Infrastructure;
-using static RemoteWrite.LocalAzure.Tests.Infrastructure.RemoteWriteBodies;
+using static RemoteWrite.Testing.RemoteWriteBodies;
 
 namespace RemoteWrite.LocalAzure.Tests;
 
@@ -26,9 +26,9 @@ public sealed class FaultInjectionTests : IDisposable
         using var set = await _client.PostAsJsonAsync("/admin/faults", new { status, seconds = 600, retryAfterSeconds = retryAfter });
         Assert.Equal(HttpStatusCode.Created, set.StatusCode);
 
-        using var faulted = await _client.SendAsync(Write(Compress(Series("up", NowMs, 1)), token));
+        using var faulted = await _client.SendAsync(IngestionPost(Compress(Series("up", NowMs, 1)), token));
         using var clear = await _client.DeleteAsync("/admin/faults");
-        using var healthy = await _client.SendAsync(Write(Compress(Series("up", NowMs, 1)), token));
+        using var healthy = await _client.SendAsync(IngestionPost(Compress(Series("up", NowMs, 1)), token));
 
         Assert.Equal(status, (int)faulted.StatusCode);
         Assert.Equal(retryAfter, (int?)faulted.Headers.RetryAfter?.Delta?.TotalSeconds);
@@ -46,7 +46,7 @@ public sealed class FaultInjectionTests : IDisposable
         var statuses = new List<int>();
         for (var i = 0; i < 3; i++)
         {
-            using var response = await _client.SendAsync(Write(Compress(Series("up", NowMs, 1)), token));
+            using var response = await _client.SendAsync(IngestionPost(Compress(Series("up", NowMs, 1)), token));
             statuses.Add((int)response.StatusCode);
         }
 
@@ -58,9 +58,9 @@ public sealed class FaultInjectionTests : IDisposable
     {
         var token = await Tokens.DevAppTokenAsync(_client);
         using var set = await _client.PostAsJsonAsync("/admin/faults", new { status = 503, seconds = 0.5 });
-        using var during = await _client.SendAsync(Write(Compress(Series("up", NowMs, 1)), token));
+        using var during = await _client.SendAsync(IngestionPost(Compress(Series("up", NowMs, 1)), token));
         await Task.Delay(700);
-        using var after = await _client.SendAsync(Write(Compress(Series("up", NowMs, 1)), token));
+        using var after = await _client.SendAsync(IngestionPost(Compress(Series("up", NowMs, 1)), token));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, during.StatusCode);
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
@@ -72,7 +72,7 @@ public sealed class FaultInjectionTests : IDisposable
         var token = await Tokens.DevAppTokenAsync(_client);
         using var set = await _client.PostAsJsonAsync("/admin/faults", new { latencyMs = 400, seconds = 60 });
         var watch = Stopwatch.StartNew();
-        using var response = await _client.SendAsync(Write(Compress(Series("up", NowMs, 1)), token));
+        using var response = await _client.SendAsync(IngestionPost(Compress(Series("up", NowMs, 1)), token));
         watch.Stop();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -96,8 +96,8 @@ public sealed class FaultInjectionTests : IDisposable
         var token = await Tokens.DevAppTokenAsync(client);
         using var set = await client.PostAsJsonAsync("/admin/faults", new { reset = true, requests = 1 });
 
-        await Assert.ThrowsAsync<HttpRequestException>(() => client.SendAsync(Write(Compress(Series("up", NowMs, 1)), token)));
-        using var after = await client.SendAsync(Write(Compress(Series("up", NowMs, 1)), token));
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.SendAsync(IngestionPost(Compress(Series("up", NowMs, 1)), token)));
+        using var after = await client.SendAsync(IngestionPost(Compress(Series("up", NowMs, 1)), token));
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
     }
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Time.Testing;
 using RemoteWrite.LocalAzure.Tests.Infrastructure;
-using static RemoteWrite.LocalAzure.Tests.Infrastructure.RemoteWriteBodies;
+using static RemoteWrite.Testing.RemoteWriteBodies;
 
 namespace RemoteWrite.LocalAzure.Tests;
 
@@ -27,7 +27,7 @@ public sealed class IngestionApiTests : IDisposable
     public async Task Accepts_a_valid_write_with_200_and_an_empty_body()
     {
         var token = await Tokens.DevAppTokenAsync(_client);
-        using var response = await _client.SendAsync(Write(Compress(Series("up", NowMs, 1, ("job", "a")), Series("up", NowMs, 0, ("job", "b"))), token));
+        using var response = await _client.SendAsync(IngestionPost(Compress(Series("up", NowMs, 1, ("job", "a")), Series("up", NowMs, 0, ("job", "b"))), token));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Empty(await response.Content.ReadAsByteArrayAsync());
@@ -43,10 +43,10 @@ public sealed class IngestionApiTests : IDisposable
     {
         var token = await Tokens.DevAppTokenAsync(_client);
         var body = Compress(Series("up", NowMs, 1));
-        using var preview = Write(body, token);
-        preview.RequestUri = new Uri(WritePath(apiVersion: "2021-11-01-preview"), UriKind.Relative);
-        using var unknown = Write(body, token);
-        unknown.RequestUri = new Uri(WritePath(apiVersion: "1999-01-01"), UriKind.Relative);
+        using var preview = IngestionPost(body, token);
+        preview.RequestUri = new Uri(IngestionPath(apiVersion: "2021-11-01-preview"), UriKind.Relative);
+        using var unknown = IngestionPost(body, token);
+        unknown.RequestUri = new Uri(IngestionPath(apiVersion: "1999-01-01"), UriKind.Relative);
 
         Assert.Equal(HttpStatusCode.OK, (await _client.SendAsync(preview)).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await _client.SendAsync(unknown)).StatusCode);
@@ -55,7 +55,7 @@ public sealed class IngestionApiTests : IDisposable
     [Fact]
     public async Task Refuses_a_missing_token_with_401()
     {
-        using var response = await _client.SendAsync(Write(Compress(Series("up", NowMs, 1)), token: null));
+        using var response = await _client.SendAsync(IngestionPost(Compress(Series("up", NowMs, 1)), token: null));
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Contains("Bearer", response.Headers.WwwAuthenticate.ToString());
     }
@@ -65,7 +65,7 @@ public sealed class IngestionApiTests : IDisposable
     {
         var token = await Tokens.DevAppTokenAsync(_client);
         var tampered = token[..^4] + (token[^4..] == "AAAA" ? "BBBB" : "AAAA");
-        using var response = await _client.SendAsync(Write(Compress(Series("up", NowMs, 1)), tampered));
+        using var response = await _client.SendAsync(IngestionPost(Compress(Series("up", NowMs, 1)), tampered));
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Contains("InvalidAuthenticationToken", await response.Content.ReadAsStringAsync());
     }
@@ -76,7 +76,7 @@ public sealed class IngestionApiTests : IDisposable
         // Same claims, signed by a different stand-in instance: the signature does not verify.
         using var other = new LocalAzureFactory();
         var foreign = await Tokens.DevAppTokenAsync(other.CreateClient());
-        using var response = await _client.SendAsync(Write(Compress(Series("up", NowMs, 1)), foreign));
+        using var response = await _client.SendAsync(IngestionPost(Compress(Series("up", NowMs, 1)), foreign));
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
@@ -85,7 +85,7 @@ public sealed class IngestionApiTests : IDisposable
     {
         var token = await Tokens.DevAppTokenAsync(_client);
         _time.Advance(TimeSpan.FromHours(2));
-        using var response = await _client.SendAsync(Write(Compress(Series("up", NowMs, 1)), token));
+        using var response = await _client.SendAsync(IngestionPost(Compress(Series("up", NowMs, 1)), token));
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Contains("ExpiredAuthenticationToken", await response.Content.ReadAsStringAsync());
     }
@@ -94,7 +94,7 @@ public sealed class IngestionApiTests : IDisposable
     public async Task Refuses_a_token_for_another_audience_with_401_InvalidAudience()
     {
         var token = await Tokens.MintAsync(_client, Options.LocalAzureOptions.DevClientId, resource: "https://management.azure.com");
-        using var response = await _client.SendAsync(Write(Compress(Series("up", NowMs, 1)), token));
+        using var response = await _client.SendAsync(IngestionPost(Compress(Series("up", NowMs, 1)), token));
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Contains("InvalidAudience", await response.Content.ReadAsStringAsync());
     }
@@ -109,8 +109,8 @@ public sealed class IngestionApiTests : IDisposable
         Assert.Equal(HttpStatusCode.NoContent, set.StatusCode);
         var token = await Tokens.DevAppTokenAsync(_client);
 
-        using var denied = await _client.SendAsync(Write(Compress(Series("up", NowMs, 1)), token, dcr: "dcr-other"));
-        using var allowed = await _client.SendAsync(Write(Compress(Series("up", NowMs, 1)), token, dcr: "dcr-allowed"));
+        using var denied = await _client.SendAsync(IngestionPost(Compress(Series("up", NowMs, 1)), token, dcr: "dcr-other"));
+        using var allowed = await _client.SendAsync(IngestionPost(Compress(Series("up", NowMs, 1)), token, dcr: "dcr-allowed"));
 
         Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
         var body = await denied.Content.ReadAsStringAsync();
@@ -125,11 +125,11 @@ public sealed class IngestionApiTests : IDisposable
         using var set = await _client.PutAsJsonAsync("/admin/role-assignments", new { assignments = Array.Empty<object>(), delaySeconds = 60 });
         var token = await Tokens.DevAppTokenAsync(_client);
 
-        using var early = await _client.SendAsync(Write(Compress(Series("up", NowMs, 1)), token));
+        using var early = await _client.SendAsync(IngestionPost(Compress(Series("up", NowMs, 1)), token));
         _time.Advance(TimeSpan.FromSeconds(30));
-        using var stillEarly = await _client.SendAsync(Write(Compress(Series("up", NowMs, 1)), token));
+        using var stillEarly = await _client.SendAsync(IngestionPost(Compress(Series("up", NowMs, 1)), token));
         _time.Advance(TimeSpan.FromSeconds(31));
-        using var later = await _client.SendAsync(Write(Compress(Series("up", NowMs, 1)), token));
+        using var later = await _client.SendAsync(IngestionPost(Compress(Series("up", NowMs, 1)), token));
 
         Assert.Equal(HttpStatusCode.Forbidden, early.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, stillEarly.StatusCode);
@@ -142,7 +142,7 @@ public sealed class IngestionApiTests : IDisposable
         var token = await Tokens.DevAppTokenAsync(_client);
         var oversize = new byte[1_048_577];
         Random.Shared.NextBytes(oversize);
-        using var response = await _client.SendAsync(Write(oversize, token));
+        using var response = await _client.SendAsync(IngestionPost(oversize, token));
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Contains("Maximum allowed content length: 1048576 bytes (1 MB). Provided content length: 1048577 bytes", await response.Content.ReadAsStringAsync());
@@ -155,7 +155,7 @@ public sealed class IngestionApiTests : IDisposable
         var token = await Tokens.DevAppTokenAsync(_client);
         var atLimit = new byte[1_048_576];
         atLimit[0] = 0x05; // snappy header: decoded length 5, then garbage
-        using var response = await _client.SendAsync(Write(atLimit, token));
+        using var response = await _client.SendAsync(IngestionPost(atLimit, token));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
@@ -165,7 +165,7 @@ public sealed class IngestionApiTests : IDisposable
     public async Task Refuses_a_body_that_is_not_snappy_protobuf_with_400(byte[] body)
     {
         var token = await Tokens.DevAppTokenAsync(_client);
-        using var response = await _client.SendAsync(Write(body, token));
+        using var response = await _client.SendAsync(IngestionPost(body, token));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
@@ -174,7 +174,7 @@ public sealed class IngestionApiTests : IDisposable
     {
         var token = await Tokens.DevAppTokenAsync(_client);
         var notProtobuf = Core.Codec.SnappyCodec.EncodeToArray([0x0A, 0x7F, 0x01]);
-        using var response = await _client.SendAsync(Write(notProtobuf, token));
+        using var response = await _client.SendAsync(IngestionPost(notProtobuf, token));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
@@ -185,7 +185,7 @@ public sealed class IngestionApiTests : IDisposable
         var series = new Core.Protocol.V1.TimeSeries();
         series.Labels.Add(new Core.Protocol.V1.Label { Name = "job", Value = "x" });
         series.Samples.Add(new Core.Protocol.V1.Sample { Timestamp = NowMs, Value = 1 });
-        using var response = await _client.SendAsync(Write(Compress(series), token));
+        using var response = await _client.SendAsync(IngestionPost(Compress(series), token));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
@@ -196,7 +196,7 @@ public sealed class IngestionApiTests : IDisposable
     public async Task Refuses_remote_write_2_and_other_encodings_with_415(string contentType, string encoding)
     {
         var token = await Tokens.DevAppTokenAsync(_client);
-        using var request = Write(Compress(Series("up", NowMs, 1)), token);
+        using var request = IngestionPost(Compress(Series("up", NowMs, 1)), token);
         request.Content = Content(Compress(Series("up", NowMs, 1)), contentType, encoding);
         using var response = await _client.SendAsync(request);
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
@@ -212,7 +212,7 @@ public sealed class IngestionApiTests : IDisposable
         for (var i = 0; i < 3; i++)
         {
             last?.Dispose();
-            last = await _client.SendAsync(Write(Compress(Series("up", NowMs, 1)), token));
+            last = await _client.SendAsync(IngestionPost(Compress(Series("up", NowMs, 1)), token));
             statuses.Add(last.StatusCode);
         }
 
@@ -222,7 +222,7 @@ public sealed class IngestionApiTests : IDisposable
         Assert.InRange(retryAfter.Value.TotalSeconds, 1, 60);
 
         _time.Advance(TimeSpan.FromSeconds(61));
-        using var nextMinute = await _client.SendAsync(Write(Compress(Series("up", NowMs, 1)), token));
+        using var nextMinute = await _client.SendAsync(IngestionPost(Compress(Series("up", NowMs, 1)), token));
         Assert.Equal(HttpStatusCode.OK, nextMinute.StatusCode);
         last.Dispose();
     }
@@ -234,8 +234,8 @@ public sealed class IngestionApiTests : IDisposable
         var token = await Tokens.DevAppTokenAsync(_client);
         var four = Compress(Series("a", NowMs, 1), Series("b", NowMs, 1), Series("c", NowMs, 1), Series("d", NowMs, 1));
 
-        using var first = await _client.SendAsync(Write(four, token));
-        using var second = await _client.SendAsync(Write(four, token));
+        using var first = await _client.SendAsync(IngestionPost(four, token));
+        using var second = await _client.SendAsync(IngestionPost(four, token));
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
@@ -249,7 +249,7 @@ public sealed class IngestionApiTests : IDisposable
         var old = NowMs - (21 * 60_000);
         var future = NowMs + (21 * 60_000);
         var edge = NowMs - (19 * 60_000);
-        using var response = await _client.SendAsync(Write(
+        using var response = await _client.SendAsync(IngestionPost(
             Compress(Series("old", old, 1), Series("future", future, 2), Series("edge", edge, 3)), token));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -266,7 +266,7 @@ public sealed class IngestionApiTests : IDisposable
     public async Task Merges_series_that_differ_only_by_case()
     {
         var token = await Tokens.DevAppTokenAsync(_client);
-        using var response = await _client.SendAsync(Write(Compress(
+        using var response = await _client.SendAsync(IngestionPost(Compress(
             Series("http_requests_total", NowMs - 1000, 1, ("Method", "GET")),
             Series("HTTP_Requests_Total", NowMs, 7, ("method", "get")),
             Series("http_requests_total", NowMs, 3, ("method", "post"))), token));
@@ -283,7 +283,7 @@ public sealed class IngestionApiTests : IDisposable
     public async Task Reset_clears_stats_and_series()
     {
         var token = await Tokens.DevAppTokenAsync(_client);
-        using var write = await _client.SendAsync(Write(Compress(Series("up", NowMs, 1)), token));
+        using var write = await _client.SendAsync(IngestionPost(Compress(Series("up", NowMs, 1)), token));
         Assert.Equal(1, (await Tokens.StatsAsync(_client)).GetProperty("series").GetInt32());
 
         using var reset = await _client.PostAsync("/admin/reset", null);
@@ -297,7 +297,7 @@ public sealed class IngestionApiTests : IDisposable
     [Fact]
     public async Task Counts_rejections_by_status()
     {
-        using var response = await _client.SendAsync(Write(Compress(Series("up", NowMs, 1)), token: null));
+        using var response = await _client.SendAsync(IngestionPost(Compress(Series("up", NowMs, 1)), token: null));
         var stats = await Tokens.StatsAsync(_client);
         Assert.Equal(1, stats.GetProperty("total").GetProperty("rejected").GetProperty("401").GetInt64());
     }

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using RemoteWrite.LocalAzure.Tests.Infrastructure;
 using Xunit.Abstractions;
-using static RemoteWrite.LocalAzure.Tests.Infrastructure.RemoteWriteBodies;
+using static RemoteWrite.Testing.RemoteWriteBodies;
 
 namespace RemoteWrite.LocalAzure.Tests;
 
@@ -23,7 +23,7 @@ public sealed class IngestionLoadTests(ITestOutputHelper output)
         var body = Compress(Enumerable.Range(0, 2000)
             .Select(i => Series("http_requests_total", now, i, ("instance", $"10.0.{i / 250}.{i % 250}:9090"), ("job", "api"), ("method", i % 2 == 0 ? "GET" : "POST")))
             .ToArray());
-        using (var warm = await client.SendAsync(Write(body, token)))
+        using (var warm = await client.SendAsync(IngestionPost(body, token)))
         {
             Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
         }
@@ -33,7 +33,7 @@ public sealed class IngestionLoadTests(ITestOutputHelper output)
         var watch = Stopwatch.StartNew();
         for (var i = 0; i < requests; i++)
         {
-            using var response = await client.SendAsync(Write(body, token));
+            using var response = await client.SendAsync(IngestionPost(body, token));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 

@@ -5,7 +5,7 @@ using Azure.Core;
 using Azure.Identity;
 using RemoteWrite.LocalAzure.Options;
 using RemoteWrite.LocalAzure.Tests.Infrastructure;
-using static RemoteWrite.LocalAzure.Tests.Infrastructure.RemoteWriteBodies;
+using static RemoteWrite.Testing.RemoteWriteBodies;
 
 namespace RemoteWrite.LocalAzure.Tests;
 
@@ -111,7 +111,7 @@ public sealed class ManagedIdentityTests(ManagedIdentityFixture fixture)
     private async Task AssertAcceptedAsync(string token, string clientId)
     {
         using var client = Client();
-        using var response = await client.SendAsync(Write(Compress(Series("mi_up", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 1)), token));
+        using var response = await client.SendAsync(IngestionPost(Compress(Series("mi_up", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 1)), token));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var stats = await client.GetFromJsonAsync<JsonElement>("/admin/stats");
         Assert.True(stats.GetProperty("byIdentity").GetProperty(clientId).GetProperty("accepted").GetInt64() >= 1);

@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using RemoteWrite.LocalAzure.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -14,9 +10,7 @@ namespace RemoteWrite.LocalAzure.Tests;
 public sealed class PrometheusEndToEndTests(ITestOutputHelper output) : IDisposable
 {
     private readonly LocalAzureFactory _stand = new LocalAzureFactory().StartKestrel();
-    private readonly string _work = Directory.CreateTempSubdirectory("localazure-prom-").FullName;
-    private Process? _prometheus;
-    private readonly StringBuilder _log = new();
+    private readonly PrometheusProcess _prometheus = new();
 
     [PrometheusFact]
     public async Task Prometheus_remote_write_with_an_issued_token_is_accepted()
@@ -24,17 +18,15 @@ public sealed class PrometheusEndToEndTests(ITestOutputHelper output) : IDisposa
         Assert.True(PrometheusBinary.Path is not null, "prometheus binary is required under CI=true (apt-get install prometheus)");
         using var client = new HttpClient { BaseAddress = _stand.HttpAddress, Timeout = TimeSpan.FromSeconds(30) };
         var token = await Tokens.DevAppTokenAsync(client);
-        var port = FreePort();
-        var writeUrl = new Uri(_stand.HttpAddress!, RemoteWriteBodies.WritePath("dcr-prometheus-e2e"));
-        var config = Path.Combine(_work, "prometheus.yml");
-        await File.WriteAllTextAsync(config, $"""
+        var writeUrl = new Uri(_stand.HttpAddress!, RemoteWriteBodies.IngestionPath("dcr-prometheus-e2e"));
+        _prometheus.Start($"""
             global:
               scrape_interval: 1s
               evaluation_interval: 1s
             scrape_configs:
               - job_name: self
                 static_configs:
-                  - targets: ['127.0.0.1:{port}']
+                  - targets: ['127.0.0.1:{_prometheus.Port}']
             remote_write:
               - url: '{writeUrl}'
                 authorization:
@@ -44,23 +36,6 @@ public sealed class PrometheusEndToEndTests(ITestOutputHelper output) : IDisposa
                   min_backoff: 100ms
                   max_backoff: 1s
             """);
-
-        _prometheus = Process.Start(new ProcessStartInfo(PrometheusBinary.Path!)
-        {
-            ArgumentList =
-            {
-                $"--config.file={config}",
-                $"--web.listen-address=127.0.0.1:{port}",
-                $"--storage.tsdb.path={Path.Combine(_work, "data")}",
-            },
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        })!;
-        _prometheus.ErrorDataReceived += (_, e) => { lock (_log) { _log.AppendLine(e.Data); } };
-        _prometheus.OutputDataReceived += (_, e) => { lock (_log) { _log.AppendLine(e.Data); } };
-        _prometheus.BeginErrorReadLine();
-        _prometheus.BeginOutputReadLine();
 
         // Poll, bounded: Prometheus starts, scrapes every second and sends within a second of that.
         var deadline = DateTime.UtcNow.AddSeconds(90);
@@ -80,45 +55,23 @@ public sealed class PrometheusEndToEndTests(ITestOutputHelper output) : IDisposa
             await Task.Delay(500);
         }
 
-        Assert.True(samples > 0, "no samples arrived from Prometheus; its log:\n" + _log);
+        Assert.True(samples > 0, "no samples arrived from Prometheus; its log:\n" + _prometheus.Output);
         var series = await client.GetStringAsync("/admin/series");
         Assert.Contains("prometheus_build_info", series);
         var stats2 = await Tokens.StatsAsync(client);
         Assert.False(stats2.GetProperty("total").GetProperty("rejected").TryGetProperty("401", out _), "Prometheus' token was refused");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     public void Dispose()
     {
-        if (_prometheus is { HasExited: false })
+        _prometheus.Kill();
+        var log = _prometheus.Output;
+        if (log.Length > 0)
         {
-            _prometheus.Kill(entireProcessTree: true);
-            _prometheus.WaitForExit(10_000);
+            output.WriteLine(log[..Math.Min(log.Length, 4000)]);
         }
 
-        _prometheus?.Dispose();
-        lock (_log)
-        {
-            if (_log.Length > 0)
-            {
-                output.WriteLine(_log.ToString()[..Math.Min(_log.Length, 4000)]);
-            }
-        }
-
+        _prometheus.Dispose();
         _stand.Dispose();
-        try
-        {
-            Directory.Delete(_work, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort.
-        }
     }
 }

@@ -2,7 +2,7 @@ using Google.Protobuf;
 using RemoteWrite.Core.Errors;
 using RemoteWrite.Core.Protocol.V1;
 using RemoteWrite.LocalAzure.Ingestion;
-using static RemoteWrite.LocalAzure.Tests.Infrastructure.RemoteWriteBodies;
+using static RemoteWrite.Testing.RemoteWriteBodies;
 
 namespace RemoteWrite.LocalAzure.Tests;
 

@@ -41,7 +41,7 @@ public sealed class HealthAndMetricsTests
         Assert.Equal(HttpStatusCode.OK, status);
 
         // The keeper's token is what the sender uses.
-        using var response = await client.SendAsync(Bodies.Write(Bodies.Compressed(Bodies.Request(3))));
+        using var response = await client.SendAsync(RemoteWriteBodies.Post(RemoteWriteBodies.Compress(RemoteWriteBodies.Request(3))));
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Equal("Bearer real-keeper-token", Assert.Single(relay.Azure.Requests).Authorization);
     }
@@ -64,14 +64,14 @@ public sealed class HealthAndMetricsTests
     {
         using var relay = new RelayFactory();
         using var client = relay.CreateClient();
-        var old = Bodies.Request(2, timestampMs: DateTimeOffset.UtcNow.AddHours(-2).ToUnixTimeMilliseconds());
-        var fresh = Bodies.Request(5, samplesPerSeries: 2);
+        var old = RemoteWriteBodies.Request(2, timestampMs: DateTimeOffset.UtcNow.AddHours(-2).ToUnixTimeMilliseconds());
+        var fresh = RemoteWriteBodies.Request(5, samplesPerSeries: 2);
         foreach (var series in old.Timeseries)
         {
             fresh.Timeseries.Add(series);
         }
 
-        using var response = await client.SendAsync(Bodies.Write(Bodies.Compressed(fresh)));
+        using var response = await client.SendAsync(RemoteWriteBodies.Post(RemoteWriteBodies.Compress(fresh)));
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
 
         var text = await Poll.UntilAsync(() => client.GetStringAsync("/metrics"), t => t.Contains("remotewrite_sender_samples"), TimeSpan.FromSeconds(20));

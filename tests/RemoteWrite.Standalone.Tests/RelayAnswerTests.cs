@@ -7,7 +7,7 @@ namespace RemoteWrite.Standalone.Tests;
 /// <summary>What the relay answers Prometheus for each of Azure's answers (CONTRACT.md §1, §2).</summary>
 public sealed class RelayAnswerTests
 {
-    private static readonly byte[] Body = Bodies.Compressed(Bodies.Request(series: 10, samplesPerSeries: 3));
+    private static readonly byte[] Body = RemoteWriteBodies.Compress(RemoteWriteBodies.Request(series: 10, samplesPerSeries: 3));
 
     [Fact]
     public async Task Accepted_by_Azure_answers_204_after_posting_the_body_with_the_ingestion_headers()
@@ -15,7 +15,7 @@ public sealed class RelayAnswerTests
         using var relay = new RelayFactory();
         using var client = relay.CreateClient();
 
-        using var response = await client.SendAsync(Bodies.Write(Body));
+        using var response = await client.SendAsync(RemoteWriteBodies.Post(Body));
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         var sent = Assert.Single(relay.Azure.Requests);
@@ -25,8 +25,8 @@ public sealed class RelayAnswerTests
         Assert.Equal("snappy", sent.ContentEncoding);
         Assert.Equal("0.1.0", sent.Version);
         Assert.Contains("prometheus-remote-write-relay", sent.UserAgent);
-        Assert.Equal(Bodies.Request(10, 3).Timeseries.Count, Bodies.Decode(sent.Body).Timeseries.Count);
-        Assert.Equal(30, Bodies.Decode(sent.Body).Timeseries.Sum(t => t.Samples.Count));
+        Assert.Equal(RemoteWriteBodies.Request(10, 3).Timeseries.Count, RemoteWriteBodies.Decode(sent.Body).Timeseries.Count);
+        Assert.Equal(30, RemoteWriteBodies.Decode(sent.Body).Timeseries.Sum(t => t.Samples.Count));
     }
 
     [Fact]
@@ -36,7 +36,7 @@ public sealed class RelayAnswerTests
         relay.Azure.Then(HttpStatusCode.TooManyRequests, configure: r => r.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(17)));
         using var client = relay.CreateClient();
 
-        using var response = await client.SendAsync(Bodies.Write(Body));
+        using var response = await client.SendAsync(RemoteWriteBodies.Post(Body));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(17), response.Headers.RetryAfter?.Delta);
@@ -49,7 +49,7 @@ public sealed class RelayAnswerTests
         relay.Azure.Then(HttpStatusCode.ServiceUnavailable, configure: r => r.Headers.RetryAfter = new RetryConditionHeaderValue(DateTimeOffset.UtcNow.AddSeconds(40)));
         using var client = relay.CreateClient();
 
-        using var response = await client.SendAsync(Bodies.Write(Body));
+        using var response = await client.SendAsync(RemoteWriteBodies.Post(Body));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.InRange(response.Headers.RetryAfter!.Delta!.Value.TotalSeconds, 35, 41);
@@ -66,7 +66,7 @@ public sealed class RelayAnswerTests
         relay.Azure.Then(status);
         using var client = relay.CreateClient();
 
-        using var response = await client.SendAsync(Bodies.Write(Body));
+        using var response = await client.SendAsync(RemoteWriteBodies.Post(Body));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.NotNull(response.Headers.RetryAfter);
@@ -79,7 +79,7 @@ public sealed class RelayAnswerTests
         relay.Azure.Then(HttpStatusCode.ServiceUnavailable);
         using var client = relay.CreateClient();
 
-        using var response = await client.SendAsync(Bodies.Write(Body));
+        using var response = await client.SendAsync(RemoteWriteBodies.Post(Body));
 
         Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
     }
@@ -91,7 +91,7 @@ public sealed class RelayAnswerTests
         relay.Azure.Then((_, _) => throw new HttpRequestException("connection refused"));
         using var client = relay.CreateClient();
 
-        using var response = await client.SendAsync(Bodies.Write(Body));
+        using var response = await client.SendAsync(RemoteWriteBodies.Post(Body));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Contains("cannot reach Azure Monitor", await response.Content.ReadAsStringAsync());
@@ -108,7 +108,7 @@ public sealed class RelayAnswerTests
         });
         using var client = relay.CreateClient();
 
-        using var response = await client.SendAsync(Bodies.Write(Body));
+        using var response = await client.SendAsync(RemoteWriteBodies.Post(Body));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Contains("did not answer in time", await response.Content.ReadAsStringAsync());
@@ -121,7 +121,7 @@ public sealed class RelayAnswerTests
         relay.Azure.Then(HttpStatusCode.BadGateway).Then((_, _) => throw new HttpRequestException("reset"));
         using var client = relay.CreateClient();
 
-        using var response = await client.SendAsync(Bodies.Write(Body));
+        using var response = await client.SendAsync(RemoteWriteBodies.Post(Body));
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Equal(3, relay.Azure.Requests.Count);
@@ -136,7 +136,7 @@ public sealed class RelayAnswerTests
         relay.Azure.Then(status, """{"error":{"code":"InvalidToken","message":"expired"}}""");
         using var client = relay.CreateClient();
 
-        using var response = await client.SendAsync(Bodies.Write(Body));
+        using var response = await client.SendAsync(RemoteWriteBodies.Post(Body));
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Equal(["token-1"], relay.Tokens.Invalidated);
@@ -151,7 +151,7 @@ public sealed class RelayAnswerTests
         relay.Azure.Then(HttpStatusCode.Forbidden, Missing).Then(HttpStatusCode.Forbidden, Missing);
         using var client = relay.CreateClient();
 
-        using var response = await client.SendAsync(Bodies.Write(Body));
+        using var response = await client.SendAsync(RemoteWriteBodies.Post(Body));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         var text = await response.Content.ReadAsStringAsync();
@@ -167,7 +167,7 @@ public sealed class RelayAnswerTests
         relay.Azure.Then(HttpStatusCode.BadRequest, """{"error":{"code":"InvalidRequest","message":"label value too long"}}""");
         using var client = relay.CreateClient();
 
-        using var response = await client.SendAsync(Bodies.Write(Body));
+        using var response = await client.SendAsync(RemoteWriteBodies.Post(Body));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("InvalidRequest: label value too long", await response.Content.ReadAsStringAsync());
@@ -180,7 +180,7 @@ public sealed class RelayAnswerTests
         relay.Azure.Then(HttpStatusCode.RequestEntityTooLarge, "Maximum allowed content length: 1048576 bytes (1 MB). Provided content length: 1175590 bytes");
         using var client = relay.CreateClient();
 
-        using var response = await client.SendAsync(Bodies.Write(Body));
+        using var response = await client.SendAsync(RemoteWriteBodies.Post(Body));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("Maximum allowed content length", await response.Content.ReadAsStringAsync());
@@ -193,7 +193,7 @@ public sealed class RelayAnswerTests
         relay.Tokens.Empty = true;
         using var client = relay.CreateClient();
 
-        using var response = await client.SendAsync(Bodies.Write(Body));
+        using var response = await client.SendAsync(RemoteWriteBodies.Post(Body));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Empty(relay.Azure.Requests);
@@ -206,7 +206,7 @@ public sealed class RelayAnswerTests
         using var client = relay.CreateClient();
 
         // Valid snappy around bytes that are no protobuf (a field with wire type 7).
-        using var response = await client.SendAsync(Bodies.Write(Core.Codec.SnappyCodec.EncodeToArray([0x0f, 0xff, 0xff, 0x01, 0x02])));
+        using var response = await client.SendAsync(RemoteWriteBodies.Post(Core.Codec.SnappyCodec.EncodeToArray([0x0f, 0xff, 0xff, 0x01, 0x02])));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Empty(relay.Azure.Requests);
@@ -217,9 +217,9 @@ public sealed class RelayAnswerTests
     {
         using var relay = new RelayFactory(new Dictionary<string, string?> { ["RemoteWrite:MaxRequestBytes"] = "2048" });
         using var client = relay.CreateClient();
-        var large = Bodies.Compressed(Bodies.Request(series: 2000));
+        var large = RemoteWriteBodies.Compress(RemoteWriteBodies.Request(series: 2000));
 
-        using var response = await client.SendAsync(Bodies.Write(large));
+        using var response = await client.SendAsync(RemoteWriteBodies.Post(large));
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Empty(relay.Azure.Requests);
@@ -231,7 +231,7 @@ public sealed class RelayAnswerTests
         using var relay = new RelayFactory();
         using var client = relay.CreateClient();
 
-        using var response = await client.SendAsync(Bodies.Write(Body, contentType: "application/json"));
+        using var response = await client.SendAsync(RemoteWriteBodies.Post(Body, contentType: "application/json"));
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
     }
@@ -241,15 +241,15 @@ public sealed class RelayAnswerTests
     {
         using var relay = new RelayFactory(new Dictionary<string, string?> { ["RemoteWrite:MaxPartBytes"] = "4096" });
         using var client = relay.CreateClient();
-        var request = Bodies.Request(series: 2000, samplesPerSeries: 2);
+        var request = RemoteWriteBodies.Request(series: 2000, samplesPerSeries: 2);
 
-        using var response = await client.SendAsync(Bodies.Write(Bodies.Compressed(request)));
+        using var response = await client.SendAsync(RemoteWriteBodies.Post(RemoteWriteBodies.Compress(request)));
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         var parts = relay.Azure.Requests.ToList();
         Assert.True(parts.Count > 1, $"expected several parts, got {parts.Count}");
         Assert.All(parts, p => Assert.True(p.Body.Length <= 4096, $"part of {p.Body.Length} bytes"));
-        Assert.Equal(4000, parts.Sum(p => Bodies.Decode(p.Body).Timeseries.Sum(t => t.Samples.Count)));
+        Assert.Equal(4000, parts.Sum(p => RemoteWriteBodies.Decode(p.Body).Timeseries.Sum(t => t.Samples.Count)));
     }
 
     [Fact]
@@ -259,7 +259,7 @@ public sealed class RelayAnswerTests
         relay.Azure.Then(HttpStatusCode.OK).Then(HttpStatusCode.ServiceUnavailable);
         using var client = relay.CreateClient();
 
-        using var response = await client.SendAsync(Bodies.Write(Bodies.Compressed(Bodies.Request(series: 2000))));
+        using var response = await client.SendAsync(RemoteWriteBodies.Post(RemoteWriteBodies.Compress(RemoteWriteBodies.Request(series: 2000))));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal(2, relay.Azure.Requests.Count); // stops at the first failure

@@ -9,7 +9,7 @@ public sealed class StartupProcessTests
     [Fact]
     public async Task Invalid_configuration_exits_1_with_one_line_per_problem_and_no_stack_trace()
     {
-        var start = RelayProcess.StartInfo(new Dictionary<string, string?>
+        var start = ServiceProcess.StartInfo("RemoteWrite.Standalone", new Dictionary<string, string?>
         {
             ["INGESTION_URL"] = null,
             ["IDENTITY_TYPE"] = "aadApplication",

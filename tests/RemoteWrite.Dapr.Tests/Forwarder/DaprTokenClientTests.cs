@@ -54,7 +54,7 @@ public sealed class DaprTokenClientTests : IDisposable
         _h.Sidecar.Respond = _ => ForwarderHarness.TokenAnswer($"token-{++tokens}", _h.Time.GetUtcNow().AddHours(1));
         _h.Azure.Respond = r => new HttpResponseMessage(r.Bearer == "token-1" ? HttpStatusCode.Unauthorized : HttpStatusCode.NoContent);
 
-        var statuses = await _h.Forwarder.ForwardAsync([new Delivery("e", Infrastructure.Bodies.Request("refresh", 0, 3, 1, _h.Time.GetUtcNow()))], CancellationToken.None);
+        var statuses = await _h.Forwarder.ForwardAsync([new Delivery("e", RemoteWriteBodies.Batch("refresh", 0, 3, 1, _h.Time.GetUtcNow()))], CancellationToken.None);
 
         Assert.Equal([DeliveryStatus.Success], statuses);
         Assert.Equal(["token-1", "token-2"], _h.Azure.Requests.Select(r => r.Bearer));

@@ -17,7 +17,7 @@ public sealed class LoopbackSidecar : IDisposable
 
     public LoopbackSidecar(FakeHttpHandler answers)
     {
-        var port = DaprSidecar.FreePort.Next();
+        var port = FreePort.Next();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));

@@ -17,13 +17,11 @@ public sealed class DaprStack : IAsyncDisposable
     /// <summary>The destination the ingress is configured to write into each message's metadata.</summary>
     public const string Destination = "e2e-destination";
 
-    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("dapr-stack-").FullName;
-
     public InMemoryBroker Broker { get; } = new(DaprNames.PubSub);
 
     public DaprNetwork Network { get; private set; } = null!;
 
-    public ServiceProcess LocalAzure { get; private set; } = null!;
+    public LocalAzureProcess LocalAzure { get; private set; } = null!;
 
     public ServiceProcess Ingress { get; private set; } = null!;
 
@@ -57,14 +55,15 @@ public sealed class DaprStack : IAsyncDisposable
     private async Task StartCoreAsync(IReadOnlyDictionary<string, string> forwarderEnvironment)
     {
         Network = new DaprNetwork(Broker);
-        int azureHttp = FreePort.Next(), azureHttps = FreePort.Next(), ingressPort = FreePort.Next(), forwarderPort = FreePort.Next(), tokenPort = FreePort.Next();
-        LocalAzure = new ServiceProcess("RemoteWrite.LocalAzure", azureHttp, new Dictionary<string, string>
+        int ingressPort = FreePort.Next(), forwarderPort = FreePort.Next(), tokenPort = FreePort.Next();
+
+        // As the other services here: Development, default log levels. Started now, awaited after the sidecars.
+        LocalAzure = new LocalAzureProcess(new Dictionary<string, string?>
         {
-            ["LocalAzure__HttpPort"] = azureHttp.ToString(),
-            ["LocalAzure__HttpsPort"] = azureHttps.ToString(),
-            ["LocalAzure__DataDirectory"] = _dataDirectory,
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["Logging__LogLevel__Default"] = null,
         });
-        LocalAzure.Start();
+        LocalAzure.Process.Start();
 
         IngressSidecar = await DaprSidecarStandIn.StartAsync(new SidecarOptions
         {
@@ -97,24 +96,24 @@ public sealed class DaprStack : IAsyncDisposable
             },
         }, Network);
 
-        await LocalAzure.WaitUntilAsync("/health", TimeSpan.FromSeconds(60));
+        await LocalAzure.WaitHealthyAsync(TimeSpan.FromSeconds(60));
 
-        TokenService = new ServiceProcess("RemoteWrite.TokenService", tokenPort, With(TokenSidecar.AppEnvironment, new Dictionary<string, string>
+        TokenService = DaprApp("RemoteWrite.TokenService", tokenPort, With(TokenSidecar.AppEnvironment, new Dictionary<string, string>
         {
             ["Identity__Type"] = "AadApplication",
             ["Identity__ClientId"] = DevClientId,
             ["Identity__TenantId"] = TenantId,
-            ["Identity__AuthorityHost"] = $"https://127.0.0.1:{azureHttps}/",
-            ["SSL_CERT_FILE"] = Path.Combine(_dataDirectory, "ca-bundle.pem"),
+            ["Identity__AuthorityHost"] = LocalAzure.HttpsAddress.ToString(),
+            ["SSL_CERT_FILE"] = LocalAzure.CaBundlePath,
         }));
-        Forwarder = new ServiceProcess("RemoteWrite.Forwarder", forwarderPort, With(ForwarderSidecar.AppEnvironment, With(new Dictionary<string, string>
+        Forwarder = DaprApp("RemoteWrite.Forwarder", forwarderPort, With(ForwarderSidecar.AppEnvironment, With(new Dictionary<string, string>
         {
-            ["AzureMonitor__IngestionUrl"] = $"http://127.0.0.1:{azureHttp}/dataCollectionRules/{Dcr}/streams/Microsoft-PrometheusMetrics/api/v1/write?api-version=2023-04-24",
+            ["AzureMonitor__IngestionUrl"] = LocalAzure.IngestionUrl(Dcr),
             ["Forwarder__BulkMaxAwaitMs"] = "200",
             ["Forwarder__ReportInterval"] = "00:00:05",
             ["PublishSummary__Interval"] = "00:00:05",
         }, forwarderEnvironment)));
-        Ingress = new ServiceProcess("RemoteWrite.Ingress", ingressPort, With(IngressSidecar.AppEnvironment, new Dictionary<string, string> { ["Ingress__Destination"] = Destination }));
+        Ingress = DaprApp("RemoteWrite.Ingress", ingressPort, With(IngressSidecar.AppEnvironment, new Dictionary<string, string> { ["Ingress__Destination"] = Destination }));
 
         TokenService.Start();
         Forwarder.Start();
@@ -135,14 +134,14 @@ public sealed class DaprStack : IAsyncDisposable
     /// <summary>The local Azure stand-in's totals (<c>/admin/stats</c>).</summary>
     public async Task<(long Samples, long Requests, long Series)> AzureStatsAsync()
     {
-        using var document = JsonDocument.Parse(await Http.GetStringAsync(new Uri(LocalAzure.Address, "/admin/stats")));
-        var total = document.RootElement.GetProperty("total");
-        return (total.GetProperty("samples").GetInt64(), total.GetProperty("accepted").GetInt64(), document.RootElement.GetProperty("series").GetInt64());
+        var stats = await LocalAzure.StatsAsync();
+        var total = stats.GetProperty("total");
+        return (total.GetProperty("samples").GetInt64(), total.GetProperty("accepted").GetInt64(), stats.GetProperty("series").GetInt64());
     }
 
     public async Task SetAzureFaultAsync(int status, double seconds)
     {
-        using var response = await Http.PostAsync(new Uri(LocalAzure.Address, "/admin/faults"), JsonContent(new { status, seconds, target = "ingestion" }));
+        using var response = await Http.PostAsync(new Uri(LocalAzure.HttpAddress, "/admin/faults"), JsonContent(new { status, seconds, target = "ingestion" }));
         response.EnsureSuccessStatusCode();
     }
 
@@ -165,6 +164,23 @@ public sealed class DaprStack : IAsyncDisposable
     }
 
     private static string Secret() => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
+    // As daprd runs an app (dapr.yaml): told its port, in Development, logging plain text.
+    private static ServiceProcess DaprApp(string project, int port, IReadOnlyDictionary<string, string> environment)
+    {
+        var all = new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["LOG_FORMAT"] = "text",
+        };
+        foreach (var (key, value) in environment)
+        {
+            all[key] = value;
+        }
+
+        return new ServiceProcess(project, port, all);
+    }
 
     private static Dictionary<string, string> With(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b)
     {
@@ -192,13 +208,5 @@ public sealed class DaprStack : IAsyncDisposable
         }
 
         Http.Dispose();
-        try
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // best effort
-        }
     }
 }

@@ -19,7 +19,7 @@ public sealed class CloudEventContentTypeTests
         var broker = new InMemoryBroker(DaprNames.PubSub);
         await using var sidecar = await DaprSidecarStandIn.StartAsync(new SidecarOptions { AppId = DaprNames.IngressAppId }, new DaprNetwork(broker));
         using var dapr = new DaprClientBuilder().UseGrpcEndpoint(sidecar.GrpcEndpoint.ToString()).UseHttpEndpoint(sidecar.HttpEndpoint.ToString()).Build();
-        var body = Bodies.Request("content-type", 0, 20, 2);
+        var body = RemoteWriteBodies.Batch("content-type", 0, 20, 2);
 
         await dapr.PublishByteEventAsync(DaprNames.PubSub, DaprNames.Topic, body, "application/x-protobuf");
         await dapr.PublishByteEventAsync(DaprNames.PubSub, DaprNames.Topic, body, MessageMetadata.ContentType);

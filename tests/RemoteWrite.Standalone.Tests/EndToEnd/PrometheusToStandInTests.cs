@@ -35,7 +35,7 @@ public sealed class PrometheusToStandInTests(ITestOutputHelper output) : IDispos
         Assert.True(stored.Exact, $"no kill, so no duplicate: stored must equal delivered ({stored.Stored} vs {stored.Delivered})");
 
         // The side car's per-minute line, as a plain logfmt line on stdout.
-        Assert.True(await Poll.UntilAsync(() => Task.FromResult(_rig.Relay!.Log), l => l.Contains("msg=\"Metric packets published in last 1 minute\" avgBytesPerRequest=", StringComparison.Ordinal), TimeSpan.FromSeconds(70)) is var log && log.Contains("successfullyPublished=", StringComparison.Ordinal), "no per-minute line\n" + _rig.Logs);
+        Assert.True(await Poll.UntilAsync(() => Task.FromResult(_rig.Relay!.Process.OutputTail), l => l.Contains("msg=\"Metric packets published in last 1 minute\" avgBytesPerRequest=", StringComparison.Ordinal), TimeSpan.FromSeconds(70)) is var log && log.Contains("successfullyPublished=", StringComparison.Ordinal), "no per-minute line\n" + _rig.Logs);
     }
 
     [PrometheusFact]
@@ -47,7 +47,7 @@ public sealed class PrometheusToStandInTests(ITestOutputHelper output) : IDispos
         Assert.True(await Poll.UntilAsync(_rig.StoredSamplesAsync, n => n > 0, TimeSpan.FromSeconds(60)) > 0, "nothing arrived\n" + _rig.Logs);
         var before = await _rig.StoredSamplesAsync();
 
-        _rig.Relay!.KillHard();
+        _rig.Relay!.Process.Kill();
         await Task.Delay(TimeSpan.FromSeconds(3)); // Prometheus fails to connect and keeps the data in its WAL
         await _rig.StartRelayAsync();
 

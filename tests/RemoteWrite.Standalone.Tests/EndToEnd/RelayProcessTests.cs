@@ -10,24 +10,24 @@ namespace RemoteWrite.Standalone.Tests.EndToEnd;
 public sealed class RelayProcessTests : IDisposable
 {
     private const string Dcr = "dcr-relay-process";
-    private StandInProcess? _stand;
+    private LocalAzureProcess? _stand;
     private RelayChild? _relay;
 
     [Fact]
     public async Task A_remote_write_2_0_sender_gets_the_written_headers_and_the_stand_in_stores_its_samples()
     {
-        _stand = await StandInProcess.StartAsync();
+        _stand = await LocalAzureProcess.StartAsync();
         _relay = await RelayChild.StartAsync(new Dictionary<string, string?>
         {
             ["INGESTION_URL"] = _stand.IngestionUrl(Dcr),
             ["IDENTITY_TYPE"] = "systemAssigned",
-            ["AZURE_POD_IDENTITY_AUTHORITY_HOST"] = _stand.Http.ToString().TrimEnd('/'),
+            ["AZURE_POD_IDENTITY_AUTHORITY_HOST"] = _stand.HttpAddress.ToString().TrimEnd('/'),
         });
         var body = V2Request(series: 7, samplesPerSeries: 3);
 
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_relay.Address, "/api/v1/write"))
         {
-            Content = Bodies.Content(SnappyCodec.EncodeToArray(body.ToByteArray()), RemoteWriteHeaders.V2ContentType),
+            Content = RemoteWriteBodies.Content(SnappyCodec.EncodeToArray(body.ToByteArray()), RemoteWriteHeaders.V2ContentType),
         };
         request.Headers.Add(RemoteWriteHeaders.VersionHeader, RemoteWriteHeaders.V2Version);
         using var response = await _relay.Http.SendAsync(request);
@@ -37,7 +37,7 @@ public sealed class RelayProcessTests : IDisposable
         Assert.Equal("0", Header(response, RemoteWriteHeaders.HistogramsWritten));
         Assert.Equal("0", Header(response, RemoteWriteHeaders.ExemplarsWritten));
         Assert.Equal(21, await _stand.StoredSamplesAsync(Dcr));
-        var series = await _stand.Admin.GetStringAsync(new Uri(_stand.Http, "/admin/series"));
+        var series = await _stand.Admin.GetStringAsync(new Uri(_stand.HttpAddress, "/admin/series"));
         Assert.Contains("rw2_metric", series);
         Assert.Contains("pod-6", series);
     }
@@ -47,7 +47,7 @@ public sealed class RelayProcessTests : IDisposable
     {
         const string clientId = "5d1e0c2a-0000-4000-8000-0000000053c7";
         var secret = "s3cr3t-" + Guid.NewGuid().ToString("N");
-        _stand = await StandInProcess.StartAsync();
+        _stand = await LocalAzureProcess.StartAsync();
         await _stand.RegisterAppAsync(clientId, secret: secret);
         _relay = await RelayChild.StartAsync(new Dictionary<string, string?>
         {
@@ -56,25 +56,25 @@ public sealed class RelayProcessTests : IDisposable
             ["AZURE_CLIENT_ID"] = clientId,
             ["AZURE_TENANT_ID"] = "00000000-0000-0000-0000-00000000a2e0",
             ["AZURE_CLIENT_SECRET"] = secret,
-            ["AZURE_AUTHORITY_HOST"] = _stand.Https.ToString(),
+            ["AZURE_AUTHORITY_HOST"] = _stand.HttpsAddress.ToString(),
             ["SSL_CERT_FILE"] = _stand.CaBundlePath,
             ["TRACE_LOGGING"] = "true",
         });
 
-        using (var accepted = await _relay.WriteAsync(Bodies.Compressed(Bodies.Request(series: 5))))
+        using (var accepted = await _relay.WriteAsync(RemoteWriteBodies.Compress(RemoteWriteBodies.Request(series: 5))))
         {
             Assert.Equal(HttpStatusCode.NoContent, accepted.StatusCode);
         }
 
         // A refused token takes the invalidation path too (logged, at Debug for a young token).
         await _stand.SetFaultAsync("""{"status":401,"requests":1}""");
-        using (await _relay.WriteAsync(Bodies.Compressed(Bodies.Request(series: 5))))
+        using (await _relay.WriteAsync(RemoteWriteBodies.Compress(RemoteWriteBodies.Request(series: 5))))
         {
         }
 
         Assert.True(await _stand.TokensIssuedAsync("secret") > 0);
         var metrics = await _relay.Http.GetStringAsync(new Uri(_relay.Address, "/metrics"));
-        var log = await Poll.UntilAsync(() => Task.FromResult(_relay.Process.Log), l => l.Contains("refused", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+        var log = await Poll.UntilAsync(() => Task.FromResult(_relay.Process.OutputTail), l => l.Contains("refused", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
 
         Assert.Contains("dbug: ", log);
         Assert.Contains("remotewrite_sender_samples", metrics);

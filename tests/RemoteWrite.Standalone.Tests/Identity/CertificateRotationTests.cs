@@ -14,7 +14,7 @@ public sealed class CertificateRotationTests : IDisposable
     private const string ClientId = "5d1e0c2a-0000-4000-8000-00000000ce27";
     private const string Dcr = "dcr-rotation";
     private readonly string _work = Directory.CreateTempSubdirectory("relay-cert-").FullName;
-    private StandInProcess? _stand;
+    private LocalAzureProcess? _stand;
     private RelayChild? _relay;
 
     [Fact]
@@ -22,7 +22,7 @@ public sealed class CertificateRotationTests : IDisposable
     {
         var first = TestCertificate.Create("relay-first");
         var second = TestCertificate.Create("relay-second");
-        _stand = await StandInProcess.StartAsync();
+        _stand = await LocalAzureProcess.StartAsync();
         await _stand.RegisterAppAsync(ClientId, certificatePem: first.CertificatePem);
         await _stand.RegisterAppAsync(ClientId, certificatePem: second.CertificatePem);
         var path = Path.Combine(_work, "client.pem");
@@ -35,11 +35,11 @@ public sealed class CertificateRotationTests : IDisposable
             ["AZURE_CLIENT_ID"] = ClientId,
             ["AZURE_TENANT_ID"] = "00000000-0000-0000-0000-00000000a2e0",
             ["AZURE_CLIENT_CERTIFICATE_PATH"] = path,
-            ["AZURE_AUTHORITY_HOST"] = _stand.Https.ToString(),
+            ["AZURE_AUTHORITY_HOST"] = _stand.HttpsAddress.ToString(),
             ["SSL_CERT_FILE"] = _stand.CaBundlePath,
             ["Identity__CredentialFileCheckInterval"] = "00:00:01",
         });
-        var pid = _relay.Process.Process.Id;
+        var pid = _relay.Process.Pid;
         Assert.Equal(1, await _stand.TokensIssuedAsync("x5t#S256:" + first.Sha256Thumbprint));
         Assert.Equal(0, await _stand.TokensIssuedAsync("x5t#S256:" + second.Sha256Thumbprint));
         await WriteAndExpectStoredAsync(10);
@@ -47,20 +47,20 @@ public sealed class CertificateRotationTests : IDisposable
         second.WriteAtomically(path);
 
         var bySecond = await Poll.UntilAsync(() => _stand.TokensIssuedAsync("x5t#S256:" + second.Sha256Thumbprint), n => n > 0, TimeSpan.FromSeconds(30));
-        Assert.True(bySecond > 0, "no token was signed with the new certificate\n" + _relay.Process.Log + _stand.Log);
+        Assert.True(bySecond > 0, "no token was signed with the new certificate\n" + _relay.Process.OutputTail + _stand.OutputTail);
         await WriteAndExpectStoredAsync(20);
 
         // The old certificate signed nothing more, and it is the same process throughout.
         Assert.Equal(1, await _stand.TokensIssuedAsync("x5t#S256:" + first.Sha256Thumbprint));
-        Assert.False(_relay.Process.Process.HasExited);
-        Assert.Equal(pid, _relay.Process.Process.Id);
+        Assert.False(_relay.Process.HasExited);
+        Assert.Equal(pid, _relay.Process.Pid);
         var metrics = await _relay.Http.GetStringAsync(new Uri(_relay.Address, "/metrics"));
-        Assert.Equal(2, ChildProcess.SumMetric(metrics, "remotewrite_identity_credential_builds_total"));
+        Assert.Equal(2, PrometheusText.Sum(metrics, "remotewrite_identity_credential_builds_total"));
     }
 
     private async Task WriteAndExpectStoredAsync(int expected)
     {
-        using var response = await _relay!.WriteAsync(Bodies.Compressed(Bodies.Request(series: 10)));
+        using var response = await _relay!.WriteAsync(RemoteWriteBodies.Compress(RemoteWriteBodies.Request(series: 10)));
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Equal(expected, await _stand!.StoredSamplesAsync(Dcr));
     }

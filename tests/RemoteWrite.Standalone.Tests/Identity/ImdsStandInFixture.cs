@@ -9,12 +9,12 @@ namespace RemoteWrite.Standalone.Tests.Identity;
 /// </summary>
 public sealed class ImdsStandInFixture : IAsyncLifetime
 {
-    public StandInProcess Stand { get; private set; } = null!;
+    public LocalAzureProcess Stand { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        Stand = await StandInProcess.StartAsync();
-        Environment.SetEnvironmentVariable("AZURE_POD_IDENTITY_AUTHORITY_HOST", Stand.Http.ToString().TrimEnd('/'));
+        Stand = await LocalAzureProcess.StartAsync();
+        Environment.SetEnvironmentVariable("AZURE_POD_IDENTITY_AUTHORITY_HOST", Stand.HttpAddress.ToString().TrimEnd('/'));
     }
 
     public Task DisposeAsync()

@@ -3,41 +3,50 @@ namespace RemoteWrite.Standalone.Tests.Infrastructure;
 /// <summary>The built relay as its own process on a free port, started and ready (<c>/ready</c> = 200: a token is held).</summary>
 public sealed class RelayChild : IDisposable
 {
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
+
     private RelayChild(IDictionary<string, string?> environment)
     {
-        Port = ChildProcess.FreePort();
-        environment["LISTENING_PORT"] = Port.ToString();
-        environment.TryAdd("LOG_FORMAT", "text");
-        Process = new ChildProcess(RelayProcess.StartInfo(environment));
+        var port = FreePort.Next();
+        var all = new Dictionary<string, string?>(environment) { ["LISTENING_PORT"] = port.ToString() };
+        all.TryAdd("LOG_FORMAT", "text");
+        Process = new ServiceProcess("RemoteWrite.Standalone", port, all);
     }
 
-    public int Port { get; }
+    public int Port => Process.Port;
 
-    public Uri Address => new($"http://127.0.0.1:{Port}");
+    public Uri Address => Process.Address;
 
-    public ChildProcess Process { get; }
+    public ServiceProcess Process { get; }
 
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
 
+    /// <param name="environment">The relay's settings; a null value removes an inherited variable.</param>
     public static async Task<RelayChild> StartAsync(IDictionary<string, string?> environment)
     {
-        var relay = new RelayChild(new Dictionary<string, string?>(environment));
-        if (!await Poll.UntilOkAsync(relay.Http, new Uri(relay.Address, "/ready"), TimeSpan.FromSeconds(60)))
+        var relay = new RelayChild(environment);
+        try
         {
-            var log = relay.Process.Log;
-            relay.Dispose();
-            throw new InvalidOperationException("the relay did not become ready\n" + log);
+            relay.Process.Start();
+            await relay.Process.WaitUntilAsync("/ready", ReadyTimeout);
+            return relay;
         }
-
-        return relay;
+        catch
+        {
+            relay.Dispose();
+            throw;
+        }
     }
 
-    public Task<HttpResponseMessage> WriteAsync(byte[] compressed)
+    /// <summary>Starts the relay again (after <see cref="ServiceProcess.Kill"/>) on the same port and waits until it is ready.</summary>
+    public async Task RestartAsync()
     {
-        var request = Bodies.Write(compressed);
-        request.RequestUri = new Uri(Address, "/api/v1/write");
-        return Http.SendAsync(request);
+        Process.Start();
+        await Process.WaitUntilAsync("/ready", ReadyTimeout);
     }
+
+    public Task<HttpResponseMessage> WriteAsync(byte[] compressed) =>
+        Http.SendAsync(RemoteWriteBodies.Post(new Uri(Address, "/api/v1/write"), compressed));
 
     public void Dispose()
     {

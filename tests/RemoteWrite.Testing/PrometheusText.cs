@@ -1,10 +1,11 @@
 using System.Globalization;
 
-namespace RemoteWrite.Dapr.Tests.Infrastructure;
+namespace RemoteWrite.Testing;
 
 /// <summary>Reads one metric out of Prometheus text exposition format.</summary>
 public static class PrometheusText
 {
+    /// <summary>The metric's value summed over its label sets (only those containing <paramref name="labelFilter"/> when given).</summary>
     public static double Sum(string text, string name, string? labelFilter = null)
     {
         double sum = 0;
@@ -15,6 +16,7 @@ public static class PrometheusText
                 continue;
             }
 
+            // Not a longer name that starts with this one.
             var rest = line[name.Length..];
             if (rest.Length == 0 || (rest[0] != ' ' && rest[0] != '{'))
             {

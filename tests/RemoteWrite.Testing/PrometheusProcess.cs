@@ -1,0 +1,76 @@
+using System.Diagnostics;
+
+namespace RemoteWrite.Testing;
+
+/// <summary>
+/// A real Prometheus (Debian's 2.42) as a child process on a free loopback port, with a config the
+/// test writes and its own TSDB in a temp directory; killed and cleaned up on dispose.
+/// </summary>
+public sealed class PrometheusProcess : IDisposable
+{
+    private readonly string _work = Directory.CreateTempSubdirectory("prometheus-").FullName;
+    private readonly ProcessOutput _output = new();
+    private Process? _process;
+
+    /// <summary>Its web port (for a config that scrapes Prometheus itself).</summary>
+    public int Port { get; } = FreePort.Next();
+
+    public Uri Address => new($"http://127.0.0.1:{Port}");
+
+    public string Output => _output.Text;
+
+    public string OutputTail => _output.Tail();
+
+    public bool HasExited => _process is { HasExited: true };
+
+    /// <summary>Writes <paramref name="configYaml"/> as its <c>--config.file</c> and starts it; fails without the binary.</summary>
+    public void Start(string configYaml)
+    {
+        var binary = PrometheusBinary.Path ?? throw new InvalidOperationException("CI=true: the prometheus binary is required (apt-get install prometheus)");
+        var config = Path.Combine(_work, "prometheus.yml");
+        File.WriteAllText(config, configYaml);
+        var process = new Process
+        {
+            StartInfo = new ProcessStartInfo(binary)
+            {
+                ArgumentList =
+                {
+                    $"--config.file={config}",
+                    $"--web.listen-address=127.0.0.1:{Port}",
+                    $"--storage.tsdb.path={Path.Combine(_work, "tsdb")}",
+                },
+            },
+        };
+        _output.Attach(process);
+        process.Start();
+        ProcessOutput.BeginReading(process);
+        _process = process;
+    }
+
+    /// <summary>Its own <c>/metrics</c> in text format (see <see cref="PrometheusText"/>).</summary>
+    public Task<string> MetricsAsync(HttpClient http) => http.GetStringAsync(new Uri(Address, "/metrics"));
+
+    /// <summary>SIGKILL, as the other child processes.</summary>
+    public void Kill()
+    {
+        if (_process is { HasExited: false } p)
+        {
+            p.Kill(entireProcessTree: true);
+            p.WaitForExit(10_000);
+        }
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process?.Dispose();
+        try
+        {
+            Directory.Delete(_work, recursive: true);
+        }
+        catch (IOException)
+        {
+            // best effort: a temp directory
+        }
+    }
+}
