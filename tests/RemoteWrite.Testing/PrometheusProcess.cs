@@ -23,8 +23,11 @@ public sealed class PrometheusProcess : IDisposable
 
     public bool HasExited => _process is { HasExited: true };
 
-    /// <summary>Writes <paramref name="configYaml"/> as its <c>--config.file</c> and starts it; fails without the binary.</summary>
-    public void Start(string configYaml)
+    /// <summary>
+    /// Writes <paramref name="configYaml"/> as its <c>--config.file</c> and starts it with any
+    /// <paramref name="extraArguments"/> (e.g. <c>--web.enable-remote-write-receiver</c>); fails without the binary.
+    /// </summary>
+    public void Start(string configYaml, params string[] extraArguments)
     {
         var binary = PrometheusBinary.Path ?? throw new InvalidOperationException("CI=true: the prometheus binary is required (apt-get install prometheus)");
         var config = Path.Combine(_work, "prometheus.yml");
@@ -41,6 +44,11 @@ public sealed class PrometheusProcess : IDisposable
                 },
             },
         };
+        foreach (var argument in extraArguments)
+        {
+            process.StartInfo.ArgumentList.Add(argument);
+        }
+
         _output.Attach(process);
         process.Start();
         ProcessOutput.BeginReading(process);
