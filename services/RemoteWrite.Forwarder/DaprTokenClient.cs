@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using Azure.Core;
 using Dapr;
 using Dapr.Client;
@@ -9,13 +11,17 @@ namespace RemoteWrite.Forwarder;
 
 /// <summary>
 /// The forwarder's bearer token, from the token service through Dapr service invocation
-/// (<c>InvokeMethodAsync</c> → sidecar <c>/v1.0/invoke/{app}/method/token</c>; retries with backoff
+/// (the SDK's invokable <c>HttpClient</c> → sidecar <c>/v1.0/invoke/{app}/method/token</c>; retries with backoff
 /// are the resiliency policy's, components/resiliency.yaml). Cached until shortly before it
 /// expires; one fetch at a time. Unavailable → null, and the caller answers RETRY. Never logs the token.
 /// </summary>
 public sealed partial class DaprTokenClient(DaprClient dapr, IOptions<ForwarderOptions> options, TimeProvider time, ILogger<DaprTokenClient> logger) : IAccessTokenSource, ITokenStatus
 {
     private readonly ForwarderOptions _options = options.Value;
+
+    // The SDK's guidance since 1.17: a long-lived HttpClient bound to the target app id, sent through
+    // the sidecar with the Dapr API token (DaprClient.CreateInvokableHttpClient; InvokeMethodAsync is obsolete).
+    private readonly HttpClient _tokenService = dapr.CreateInvokableHttpClient(options.Value.TokenAppId);
     private readonly SemaphoreSlim _fetch = new(1, 1);
     private volatile Holder? _held;
     private volatile string? _lastError;
@@ -43,12 +49,13 @@ public sealed partial class DaprTokenClient(DaprClient dapr, IOptions<ForwarderO
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(_options.TokenTimeout);
-            // The SDK marks InvokeMethodAsync obsolete in favour of a plain HttpClient; it is the same
-            // sidecar call (/v1.0/invoke/{app}/method/{method}, src/Dapr.Client/DaprClientGrpc.cs), and
-            // keeping DaprClient keeps endpoints and the API token in one place.
-#pragma warning disable CS0618
-            var answer = await dapr.InvokeMethodAsync<TokenResponse>(HttpMethod.Get, _options.TokenAppId, _options.TokenMethod, timeout.Token);
-#pragma warning restore CS0618
+            using var response = await _tokenService.GetAsync(_options.TokenMethod, timeout.Token);
+            if (!response.IsSuccessStatusCode)
+            {
+                return Failed($"the token service answered {(int)response.StatusCode}");
+            }
+
+            var answer = await response.Content.ReadFromJsonAsync<TokenResponse>(JsonSerializerOptions.Web, timeout.Token);
             if (string.IsNullOrEmpty(answer?.AccessToken) || answer.ExpiresOn <= time.GetUtcNow())
             {
                 return Failed("the token service answered without a valid token");
@@ -60,12 +67,10 @@ public sealed partial class DaprTokenClient(DaprClient dapr, IOptions<ForwarderO
             LogFetched(logger, token.ExpiresOn);
             return token;
         }
-        catch (Exception e) when (e is InvocationException or DaprException or HttpRequestException or System.Text.Json.JsonException
+        catch (Exception e) when (e is DaprException or HttpRequestException or JsonException
             or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return Failed(e is InvocationException { Response: { } response }
-                ? $"the token service answered {(int)response.StatusCode}"
-                : $"the token service is unavailable ({e.GetType().Name})");
+            return Failed($"the token service is unavailable ({e.GetType().Name})");
         }
         finally
         {
