@@ -6,12 +6,15 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace RemoteWrite.Hosting;
 
 /// <summary>
 /// What every deployable shares: OpenTelemetry metrics exported at <c>/metrics</c>,
-/// <c>/health</c> (liveness) and <c>/ready</c> (readiness), and structured console logs.
+/// <c>/health</c> (liveness) and <c>/ready</c> (readiness), structured console logs, and traces
+/// over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
 /// </summary>
 public static class ServiceDefaultsExtensions
 {
@@ -23,6 +26,12 @@ public static class ServiceDefaultsExtensions
 
     /// <summary>Prefix of every meter this product defines; all are exported.</summary>
     public const string MeterPrefix = "RemoteWrite.";
+
+    /// <summary>The OpenTelemetry SDK's own variable (opentelemetry.io/docs/specs/otel/protocol/exporter).</summary>
+    public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    // Probes and scrapes every few seconds would drown the traces that matter.
+    private static readonly string[] UntracedPaths = ["/health", "/ready", "/metrics"];
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
@@ -37,9 +46,39 @@ public static class ServiceDefaultsExtensions
                 .AddRuntimeInstrumentation()
                 .AddPrometheusExporter());
 
+        builder.AddOtlpTracing();
+
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
 
+        return builder;
+    }
+
+    /// <summary>
+    /// Traces exported over OTLP only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (as eShop's
+    /// ServiceDefaults): incoming requests, and outgoing HTTP and gRPC calls (the sidecar, Azure), so
+    /// one remote-write request can be followed from the ingress through daprd and the forwarder to
+    /// Azure (daprd passes <c>traceparent</c> on). Endpoint, protocol and headers come from the
+    /// exporter's standard <c>OTEL_EXPORTER_OTLP_*</c> variables; the service name from
+    /// <c>OTEL_SERVICE_NAME</c>, else the application's name.
+    /// </summary>
+    public static TBuilder AddOtlpTracing<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        if (string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointVariable]))
+        {
+            return builder;
+        }
+
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(
+                builder.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } name ? name : builder.Environment.ApplicationName))
+            .WithTracing(tracing => tracing
+                .AddSource(MeterPrefix + "*")
+                .AddAspNetCoreInstrumentation(o => o.Filter = context =>
+                    !UntracedPaths.Any(p => context.Request.Path.StartsWithSegments(p)))
+                .AddHttpClientInstrumentation()
+                .AddOtlpExporter());
         return builder;
     }
 
