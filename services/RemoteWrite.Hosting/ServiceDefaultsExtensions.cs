@@ -30,6 +30,11 @@ public static class ServiceDefaultsExtensions
     /// <summary>The OpenTelemetry SDK's own variable (opentelemetry.io/docs/specs/otel/protocol/exporter).</summary>
     public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
+    // Latencies of this product (sidecar publishes, Azure requests, remote-write answers) lie between
+    // a millisecond and Azure's 25 s deadline; the SDK's default boundaries (0, 5, 10, 25 … meant for
+    // milliseconds) would put them all in the first bucket.
+    private static readonly double[] SecondsBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25];
+
     // Probes and scrapes every few seconds would drown the traces that matter.
     private static readonly string[] UntracedPaths = ["/health", "/ready", "/metrics"];
 
@@ -41,6 +46,9 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddMeter(MeterPrefix + "*")
+                .AddView(instrument => instrument.Meter.Name.StartsWith(MeterPrefix, StringComparison.Ordinal) && instrument.Unit == "s"
+                    ? new ExplicitBucketHistogramConfiguration { Boundaries = SecondsBuckets }
+                    : null)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()

@@ -31,7 +31,10 @@ public sealed partial class MetricNamesLiveTests
             Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {relay.OutputTail}");
         }
 
-        var scraped = ScrapedName().Matches(await http.GetStringAsync(new Uri(relay.Address, "/metrics")))
+        var text = await http.GetStringAsync(new Uri(relay.Address, "/metrics"));
+        // Seconds histograms have sub-second buckets (the dashboard's latency quantiles need them).
+        Assert.Matches(@"remotewrite_sender_duration_seconds_bucket\{[^}]*le=""0.01""\}", text);
+        var scraped = ScrapedName().Matches(text)
             .Select(m => m.Groups["name"].Value).Where(n => n.StartsWith("remotewrite_", StringComparison.Ordinal)).ToHashSet();
         // Counters, histograms and gauges with units, as the dashboard and the alerts use them.
         foreach (var expected in new[] { "remotewrite_receiver_samples_total", "remotewrite_sender_duration_seconds_bucket", "remotewrite_sender_bytes_total", "remotewrite_identity_token_expires_in_seconds", "remotewrite_identity_token_valid" })
