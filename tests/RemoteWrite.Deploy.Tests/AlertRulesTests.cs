@@ -18,6 +18,13 @@ public sealed class AlertRulesTests
         Assert.Contains("SUCCESS", result.Output);
     }
 
+    [RequiresToolsFact(Tool.Promtool)]
+    public async Task Alerts_fire_on_the_series_that_should_trigger_them()
+    {
+        var result = await Command.RunAsync(Tool.Promtool, ["test", "rules", Path.Combine(RepoPaths.Root, "deploy", "monitoring", "alerts.test.yml")]);
+        Assert.True(result.ExitCode == 0, result.Output);
+    }
+
     [Fact]
     public void PrometheusRule_holds_the_same_groups_as_the_rules_file()
     {
