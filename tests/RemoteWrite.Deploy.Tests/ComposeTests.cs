@@ -61,7 +61,7 @@ public sealed class ComposeTests
         var ingestion = Yaml.Str(services["forwarder"], "environment", "INGESTION_URL")!;
         Assert.StartsWith("${INGESTION_URL:-http://localazure:5080/dataCollectionRules/", ingestion);
         var token = services["tokenservice"];
-        Assert.Equal("${SSL_CERT_FILE:-/localazure/ca-bundle.pem}", Yaml.Str(token, "environment", "SSL_CERT_FILE"));
+        Assert.Equal("/localazure/ca-bundle.pem", Yaml.Str(token, "environment", "SSL_CERT_FILE"));
         Assert.Contains("localazure-data:/localazure:ro", Yaml.List(token, "volumes").Cast<string>());
         Assert.Contains("localazure-data:/data", Yaml.List(services["localazure"], "volumes").Cast<string>());
         // The https authority's certificate must name the host the token service dials.
