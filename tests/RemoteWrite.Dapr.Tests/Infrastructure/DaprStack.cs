@@ -80,6 +80,8 @@ public sealed class DaprStack : IAsyncDisposable
             AppApiToken = Secret(),
             DeliveryRetry = DaprYaml.DeliveryRetry(),
             RedeliverAfterRetriesExhausted = DaprYaml.ProcessingTimeout(),
+            Concurrency = DaprYaml.PubSubSettings().Concurrency,
+            AppTimeout = DaprYaml.DeliveryTimeout(),
             MtlsEnabled = DaprYaml.MtlsEnabled(),
         }, Network);
         TokenSidecar = await DaprSidecarStandIn.StartAsync(new SidecarOptions
