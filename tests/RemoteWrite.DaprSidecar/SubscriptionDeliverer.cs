@@ -165,6 +165,7 @@ public sealed class SubscriptionDeliverer(SidecarRuntime runtime, ILogger<Subscr
     {
         var byEntry = deliveries.ToDictionary(_ => Guid.NewGuid().ToString(), d => d);
         var body = BulkEnvelope(subscription, byEntry);
+        runtime.Delivered(body.Length);
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(runtime.Options.AppAddress!, subscription.Route))
         {
             Content = new ByteArrayContent(body),
@@ -190,6 +191,11 @@ public sealed class SubscriptionDeliverer(SidecarRuntime runtime, ILogger<Subscr
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
         {
+            if (e is TaskCanceledException)
+            {
+                runtime.TimedOut();
+            }
+
             logger.LogDebug("Bulk delivery to {App} failed: {Error}", runtime.Options.AppId, e.Message);
         }
         catch (OperationCanceledException)
