@@ -40,6 +40,6 @@ public sealed class SidecarOptions
     /// <summary>Messages delivered at once per subscription (the Redis component's <c>concurrency</c>, default 10).</summary>
     public int Concurrency { get; init; } = 10;
 
-    /// <summary>Time allowed for one call to the app before it counts as failed.</summary>
+    /// <summary>Time allowed for one call to the app before it counts as failed (a delivery: the resiliency policy's inbound timeout).</summary>
     public TimeSpan AppTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }

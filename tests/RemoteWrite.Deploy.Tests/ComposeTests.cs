@@ -36,8 +36,8 @@ public sealed class ComposeTests
             Assert.Equal(".env", Yaml.Str(services[sidecar], "env_file"));
             Assert.Equal(".env", Yaml.Str(services[app], "env_file"));
             var flags = Compose.DaprdFlags(sidecar);
-            Assert.Equal("./components", flags["resources-path"]);
-            Assert.Equal("./config/configuration.local.yaml", flags["config"]);
+            Assert.Equal("/remotewrite/components", flags["resources-path"]);
+            Assert.Equal("/remotewrite/config/configuration.local.yaml", flags["config"]);
             Assert.Equal("/health", flags["app-health-check-path"]);
         }
     }

@@ -39,8 +39,9 @@ public sealed class NamesAgreementTests
             Assert.Equal(ports[ComposeApps[app]], flags["app-port"]);
         }
 
-        var ingressRun = Yaml.List(Yaml.File("dapr.yaml"), "apps").Single(a => Yaml.Str(a, "appID") == DaprNames.IngressAppId);
-        Assert.Equal(Yaml.Str(ingressRun, "maxBodySize"), Compose.DaprdFlags("ingress-dapr")["max-body-size"]);
+        // Remote-write goes straight to the app (dapr.yaml sets no maxBodySize); the sidecar only
+        // carries messages of at most HandOff's limit, so its body limit must hold one.
+        Assert.True(Quantity(Compose.DaprdFlags("ingress-dapr")["max-body-size"]) > HandOff.DefaultMaxMessageBytes);
     }
 
     [Fact]
@@ -76,7 +77,9 @@ public sealed class NamesAgreementTests
             }
 
             var ingress = Yaml.OfKind(objects, "Deployment", DaprNames.IngressAppId).Single();
-            Assert.Equal("16Mi", Yaml.Str(ingress, "spec", "template", "metadata", "annotations", "dapr.io/max-body-size"));
+            var maxBody = Yaml.Str(ingress, "spec", "template", "metadata", "annotations", "dapr.io/max-body-size")!;
+            Assert.Equal(Compose.DaprdFlags("ingress-dapr")["max-body-size"], maxBody);
+            Assert.True(Quantity(maxBody) > HandOff.DefaultMaxMessageBytes);
             Assert.Single(Yaml.OfKind(objects, "Configuration", DaprNames.Configuration));
             Assert.Single(Yaml.OfKind(objects, "Resiliency", DaprNames.Resiliency));
             var pubsub = Yaml.OfKind(objects, "Component", DaprNames.PubSub).Single();
@@ -140,9 +143,12 @@ public sealed class NamesAgreementTests
             }
         }
 
-        var secretStore = Yaml.File("components", "secretstore.yaml");
-        // daprd's working directory is / in the image: ./components/… resolves under the mounted /components.
-        Assert.Equal("./components/secrets.dev.json", Yaml.Str(secretStore, "spec", "metadata", "0", "value"));
+        // daprd resolves the secret store's relative secretsFile from its working directory, as
+        // `dapr run` does from the app's folder: it must land on the mounted secrets file.
+        var secretsFile = Yaml.Str(Yaml.File("components", "secretstore.yaml"), "spec", "metadata", "0", "value")!;
+        var daprd = Compose.Services["tokenservice-dapr"];
+        var resolved = Path.GetFullPath(secretsFile, Yaml.Str(daprd, "working_dir")!);
+        Assert.Contains($"./components/secrets.dev.json:{resolved}:ro", Yaml.List(daprd, "volumes").Cast<string>());
         Assert.Equal("redis:6379", Yaml.Str(Yaml.File("deploy", "compose", "components", "pubsub.yaml"), "spec", "metadata", "0", "value"));
     }
 
@@ -157,6 +163,12 @@ public sealed class NamesAgreementTests
 
         Assert.Contains("port: 50002", text); // daprd's internal gRPC port: sidecar to sidecar
     }
+
+    /// <summary>A Kubernetes-style quantity ("4Mi", "16Mi", "1000000") in bytes.</summary>
+    private static long Quantity(string value) =>
+        value.EndsWith("Mi", StringComparison.Ordinal) ? long.Parse(value[..^2], System.Globalization.CultureInfo.InvariantCulture) * 1024 * 1024
+        : value.EndsWith("Ki", StringComparison.Ordinal) ? long.Parse(value[..^2], System.Globalization.CultureInfo.InvariantCulture) * 1024
+        : long.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
 
     private static object? WithoutRedisHost(object? component)
     {
