@@ -90,18 +90,20 @@ public sealed class NamesAgreementTests
     }
 
     [RequiresToolsFact(Tool.Kubectl)]
-    public async Task Forwarder_autoscaling_watches_the_topic_the_forwarder_consumes()
+    public async Task Forwarder_autoscaling_watches_both_topics_the_forwarder_consumes()
     {
         // Dapr names the Redis consumer group and the Service Bus subscription after the app id.
         var local = Yaml.OfKind(await Kustomize.ObjectsAsync("deploy/overlays/local"), "ScaledObject").Single();
-        Assert.Equal(DaprNames.Topic, Yaml.Str(local, "spec", "triggers", "0", "metadata", "stream"));
-        Assert.Equal(DaprNames.ForwarderAppId, Yaml.Str(local, "spec", "triggers", "0", "metadata", "consumerGroup"));
         var redisHost = Yaml.Str(Yaml.OfKind(await Kustomize.ObjectsAsync("deploy/overlays/local"), "Component", DaprNames.PubSub).Single(), "spec", "metadata", "0", "value");
-        Assert.Equal(redisHost, Yaml.Str(local, "spec", "triggers", "0", "metadata", "address"));
+        var streams = Yaml.List(local, "spec", "triggers").Select(t => Yaml.Map(t, "metadata")).ToList();
+        Assert.Equal([DaprNames.Topic, DaprNames.RetryTopic], streams.Select(m => m["stream"]));
+        Assert.All(streams, m => Assert.Equal(DaprNames.ForwarderAppId, m["consumerGroup"]));
+        Assert.All(streams, m => Assert.Equal(redisHost, m["address"]));
 
         var azure = Yaml.OfKind(await Kustomize.ObjectsAsync("deploy/overlays/azure"), "ScaledObject").Single();
-        Assert.Equal(DaprNames.Topic, Yaml.Str(azure, "spec", "triggers", "0", "metadata", "topicName"));
-        Assert.Equal(DaprNames.ForwarderAppId, Yaml.Str(azure, "spec", "triggers", "0", "metadata", "subscriptionName"));
+        var topics = Yaml.List(azure, "spec", "triggers").Select(t => Yaml.Map(t, "metadata")).ToList();
+        Assert.Equal([DaprNames.Topic, DaprNames.RetryTopic], topics.Select(m => m["topicName"]));
+        Assert.All(topics, m => Assert.Equal(DaprNames.ForwarderAppId, m["subscriptionName"]));
     }
 
     [Fact]
