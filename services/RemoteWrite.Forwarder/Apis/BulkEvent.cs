@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -6,12 +8,49 @@ namespace RemoteWrite.Forwarder.Apis;
 /// <summary>
 /// The <c>event</c> of a bulk entry as bytes. With <c>rawPayload</c> (the hand-off contract) daprd
 /// sends the stored bytes as a base64 string (dapr/dapr pkg/runtime/subscription/bulksubscription.go:
-/// <c>base64.StdEncoding.EncodeToString(message.Event)</c>); a CloudEvent object with
-/// <c>data_base64</c> is read too, for messages published before the contract. Anything else is empty,
-/// and the forwarder drops it as invalid.
+/// <c>base64.StdEncoding.EncodeToString(message.Event)</c>), decoded here straight from the JSON
+/// reader into a pooled array: a message is ~100 KB, and an array per message would land on the
+/// large object heap. A CloudEvent object with <c>data_base64</c> is read too, for messages published
+/// before the contract. Anything else is empty, and the forwarder drops it as invalid. Dispose once
+/// the delivery is answered.
 /// </summary>
 [JsonConverter(typeof(BulkEventConverter))]
-public sealed record BulkEvent(byte[] Bytes);
+public sealed class BulkEvent : IDisposable
+{
+    private byte[]? _rented;
+
+    public BulkEvent(ReadOnlyMemory<byte> bytes) => Bytes = bytes;
+
+    private BulkEvent(byte[] rented, int length)
+    {
+        _rented = rented;
+        Bytes = rented.AsMemory(0, length);
+    }
+
+    public ReadOnlyMemory<byte> Bytes { get; private set; }
+
+    /// <summary>Decodes unescaped base64 text into a pooled array; null when it is not base64.</summary>
+    internal static BulkEvent? FromBase64(ReadOnlySpan<byte> utf8)
+    {
+        var rented = ArrayPool<byte>.Shared.Rent(Math.Max(Base64.GetMaxDecodedFromUtf8Length(utf8.Length), 1));
+        if (Base64.DecodeFromUtf8(utf8, rented, out _, out var written) == OperationStatus.Done)
+        {
+            return new BulkEvent(rented, written);
+        }
+
+        ArrayPool<byte>.Shared.Return(rented);
+        return null;
+    }
+
+    public void Dispose()
+    {
+        Bytes = ReadOnlyMemory<byte>.Empty;
+        if (Interlocked.Exchange(ref _rented, null) is { } rented)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+}
 
 public sealed class BulkEventConverter : JsonConverter<BulkEvent>
 {
@@ -19,7 +58,13 @@ public sealed class BulkEventConverter : JsonConverter<BulkEvent>
     {
         if (reader.TokenType == JsonTokenType.String)
         {
-            return new BulkEvent(reader.TryGetBytesFromBase64(out var raw) ? raw : []);
+            // Go's encoding/json never escapes base64's alphabet, so the text is used as it is in the buffer.
+            if (!reader.ValueIsEscaped && !reader.HasValueSequence)
+            {
+                return BulkEvent.FromBase64(reader.ValueSpan) ?? new BulkEvent(ReadOnlyMemory<byte>.Empty);
+            }
+
+            return new BulkEvent(reader.TryGetBytesFromBase64(out var raw) ? raw : ReadOnlyMemory<byte>.Empty);
         }
 
         using var document = JsonDocument.ParseValue(ref reader);
@@ -34,8 +79,8 @@ public sealed class BulkEventConverter : JsonConverter<BulkEvent>
             }
         }
 
-        return new BulkEvent([]);
+        return new BulkEvent(ReadOnlyMemory<byte>.Empty);
     }
 
-    public override void Write(Utf8JsonWriter writer, BulkEvent value, JsonSerializerOptions options) => writer.WriteBase64StringValue(value.Bytes);
+    public override void Write(Utf8JsonWriter writer, BulkEvent value, JsonSerializerOptions options) => writer.WriteBase64StringValue(value.Bytes.Span);
 }

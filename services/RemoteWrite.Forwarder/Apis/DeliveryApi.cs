@@ -68,21 +68,31 @@ public static class DeliveryApi
         {
             var bulk = await JsonSerializer.DeserializeAsync<BulkSubscribeMessage<BulkEvent>>(request.Body, JsonSerializerOptions.Web, context.RequestAborted);
             var entries = bulk?.Entries ?? [];
-            var deliveries = new Delivery[entries.Count];
-            for (var i = 0; i < entries.Count; i++)
+            try
             {
-                var entry = entries[i];
-                deliveries[i] = new Delivery(entry.EntryId ?? "", entry.Event?.Bytes ?? [], MessageFacts.TryRead(entry.Metadata, out var facts) ? facts : null);
-            }
+                var deliveries = new Delivery[entries.Count];
+                for (var i = 0; i < entries.Count; i++)
+                {
+                    var entry = entries[i];
+                    deliveries[i] = new Delivery(entry.EntryId ?? "", entry.Event?.Bytes ?? ReadOnlyMemory<byte>.Empty, MessageFacts.TryRead(entry.Metadata, out var facts) ? facts : null);
+                }
 
-            var statuses = await forwarder.ForwardAsync(deliveries, context.RequestAborted);
-            var answers = new List<BulkSubscribeAppResponseEntry>(deliveries.Length);
-            for (var i = 0; i < deliveries.Length; i++)
+                var statuses = await forwarder.ForwardAsync(deliveries, context.RequestAborted);
+                var answers = new List<BulkSubscribeAppResponseEntry>(deliveries.Length);
+                for (var i = 0; i < deliveries.Length; i++)
+                {
+                    answers.Add(new BulkSubscribeAppResponseEntry(deliveries[i].EntryId, statuses[i].ToSdk()));
+                }
+
+                return TypedResults.Ok(new BulkSubscribeAppResponse(answers));
+            }
+            finally
             {
-                answers.Add(new BulkSubscribeAppResponseEntry(deliveries[i].EntryId, statuses[i].ToSdk()));
+                foreach (var entry in entries)
+                {
+                    entry.Event?.Dispose();
+                }
             }
-
-            return TypedResults.Ok(new BulkSubscribeAppResponse(answers));
         }
 
         using var body = new MemoryStream(request.ContentLength is long n and > 0 and < int.MaxValue ? (int)n : 64 * 1024);
