@@ -29,7 +29,7 @@ public sealed class SubscriptionDeliverer(SidecarRuntime runtime, ILogger<Subscr
 
         var subscriptions = await DiscoverAsync(stoppingToken);
         await Task.WhenAll(subscriptions
-            .Where(s => runtime.Network.Broker.PubSubNames.Contains(s.PubSub))
+            .Where(s => runtime.Broker.PubSubNames.Contains(s.PubSub))
             .Select(s => Task.Run(() => RunAsync(s, stoppingToken), stoppingToken)));
     }
 
@@ -63,7 +63,7 @@ public sealed class SubscriptionDeliverer(SidecarRuntime runtime, ILogger<Subscr
 
     private async Task RunAsync(Subscription subscription, CancellationToken stoppingToken)
     {
-        var broker = runtime.Network.Broker;
+        var broker = runtime.Broker;
         var group = runtime.Options.AppId;
         broker.Subscribe(subscription.PubSub, subscription.Topic, group);
         var inFlight = new List<Task>();
@@ -198,7 +198,7 @@ public sealed class SubscriptionDeliverer(SidecarRuntime runtime, ILogger<Subscr
 
     private void Settle(PendingDelivery delivery, Outcome outcome)
     {
-        var broker = runtime.Network.Broker;
+        var broker = runtime.Broker;
         if (outcome == Outcome.Retry)
         {
             var policy = runtime.Options.DeliveryRetry;
