@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+
+namespace RemoteWrite.Forwarder.Lag;
+
+/// <summary>
+/// How far behind the forwarder is, from the oldest-timestamp metadata the ingress attaches to each
+/// message (<see cref="RemoteWrite.Dapr.MessageMetadata.OldestTimestampMs"/>): the age of the oldest
+/// sample it is sending now (a gauge: what KEDA and the alert rules read) and, per delivery Azure
+/// accepted, the age of its oldest sample then (a histogram: timestamp to Azure, p50/p99).
+/// </summary>
+public sealed class DeliveryLag
+{
+    public const string MeterName = "RemoteWrite.Forwarder.Lag";
+
+    // After this long without a delivery the last lag no longer describes anything: report 0.
+    private static readonly TimeSpan Stale = TimeSpan.FromMinutes(2);
+
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<InFlightDelivery, byte> _inFlight = new();
+    private readonly Histogram<double> _lag;
+    private long _lastLagMs;
+    private long _lastDoneMs;
+
+    public DeliveryLag(IMeterFactory meterFactory, TimeProvider time)
+    {
+        _time = time;
+        var meter = meterFactory.Create(MeterName);
+        meter.CreateObservableGauge("remotewrite.forwarder.oldest_sample_age", () => OldestSampleAge().TotalSeconds, "s",
+            "Age of the oldest sample the forwarder is sending now (else of the last delivery sent, for 2 minutes).");
+        _lag = meter.CreateHistogram<double>("remotewrite.forwarder.delivery.lag", "s",
+            "Age of a delivery's oldest sample when Azure accepted it.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1200, 3600] });
+    }
+
+    /// <summary>A delivery request arrived; its oldest timestamp is filled in as its body is read.</summary>
+    public InFlightDelivery Begin()
+    {
+        var delivery = new InFlightDelivery();
+        _inFlight.TryAdd(delivery, 0);
+        return delivery;
+    }
+
+    /// <summary>The delivery was answered; <paramref name="accepted"/> when every entry was SUCCESS.</summary>
+    public void End(InFlightDelivery delivery, bool accepted)
+    {
+        _inFlight.TryRemove(delivery, out _);
+        var oldest = delivery.OldestTimestampMs;
+        if (!accepted || oldest == long.MaxValue)
+        {
+            return;
+        }
+
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var lagMs = Math.Max(0, now - oldest);
+        _lag.Record(lagMs / 1000.0);
+        Interlocked.Exchange(ref _lastLagMs, lagMs);
+        Interlocked.Exchange(ref _lastDoneMs, now);
+    }
+
+    public TimeSpan OldestSampleAge()
+    {
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var oldest = long.MaxValue;
+        foreach (var delivery in _inFlight.Keys)
+        {
+            oldest = Math.Min(oldest, delivery.OldestTimestampMs);
+        }
+
+        if (oldest != long.MaxValue)
+        {
+            return TimeSpan.FromMilliseconds(Math.Max(0, now - oldest));
+        }
+
+        return now - Interlocked.Read(ref _lastDoneMs) < Stale.TotalMilliseconds
+            ? TimeSpan.FromMilliseconds(Interlocked.Read(ref _lastLagMs))
+            : TimeSpan.Zero;
+    }
+}
+
+/// <summary>One delivery request in progress: the oldest timestamp seen in its metadata so far.</summary>
+public sealed class InFlightDelivery
+{
+    private long _oldest = long.MaxValue;
+
+    public long OldestTimestampMs => Interlocked.Read(ref _oldest);
+
+    public void Saw(long timestampMs)
+    {
+        var current = Interlocked.Read(ref _oldest);
+        while (timestampMs < current)
+        {
+            var seen = Interlocked.CompareExchange(ref _oldest, timestampMs, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+}
