@@ -30,7 +30,7 @@ public sealed class DeliveryLag
             "Age of the oldest sample the forwarder is sending now (else of the last delivery sent, for 2 minutes).");
         _lag = meter.CreateHistogram<double>("remotewrite.forwarder.delivery.lag", "s",
             "Age of a delivery's oldest sample when Azure accepted it.",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1200, 3600] });
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30, 60, 120, 300, 600, 1200, 3600] });
     }
 
     /// <summary>A delivery request arrived; its oldest timestamp is filled in as its body is read.</summary>
