@@ -30,6 +30,12 @@ public static class DaprNames
     /// <summary>The token service's method, invoked as <c>/v1.0/invoke/{TokenServiceAppId}/method/{TokenMethod}</c>.</summary>
     public const string TokenMethod = "token";
 
+    /// <summary>
+    /// The token service's refresh: <c>POST</c> with the SHA-256 of a token Azure refused (401/403);
+    /// the service replaces it at its source if it still holds it. The forwarder only (configuration.yaml).
+    /// </summary>
+    public const string TokenRefreshMethod = "token/refresh";
+
     /// <summary>The forwarder's delivery route (the SDK announces it without a leading slash).</summary>
     public const string DeliveryRoute = "deliveries";
 

@@ -13,7 +13,9 @@ namespace RemoteWrite.Forwarder;
 /// The forwarder's bearer token, from the token service through Dapr service invocation
 /// (the SDK's invokable <c>HttpClient</c> → sidecar <c>/v1.0/invoke/{app}/method/token</c>; retries with backoff
 /// are the resiliency policy's, components/resiliency.yaml). Cached until shortly before it
-/// expires; one fetch at a time. Unavailable → null, and the caller answers RETRY. Never logs the token.
+/// expires; one fetch at a time. A token Azure refused is replaced at its source: the next fetch
+/// posts its hash to the token service's refresh method, which gets a new one from Entra ID.
+/// Unavailable → null, and the caller answers RETRY. Never logs the token.
 /// </summary>
 public sealed partial class DaprTokenClient(DaprClient dapr, IOptions<ForwarderOptions> options, TimeProvider time, ILogger<DaprTokenClient> logger) : IAccessTokenSource, ITokenStatus
 {
@@ -24,6 +26,7 @@ public sealed partial class DaprTokenClient(DaprClient dapr, IOptions<ForwarderO
     private readonly HttpClient _tokenService = dapr.CreateInvokableHttpClient(options.Value.TokenAppId);
     private readonly SemaphoreSlim _fetch = new(1, 1);
     private volatile Holder? _held;
+    private volatile string? _refusedHash;
     private volatile string? _lastError;
 
     public bool HasToken => Fresh(_held) is not null;
@@ -49,7 +52,10 @@ public sealed partial class DaprTokenClient(DaprClient dapr, IOptions<ForwarderO
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(_options.TokenTimeout);
-            using var response = await _tokenService.GetAsync(_options.TokenMethod, timeout.Token);
+            var refused = _refusedHash;
+            using var response = refused is null
+                ? await _tokenService.GetAsync(_options.TokenMethod, timeout.Token)
+                : await _tokenService.PostAsJsonAsync(DaprNames.TokenRefreshMethod, new TokenRefreshRequest(refused), JsonSerializerOptions.Web, timeout.Token);
             if (!response.IsSuccessStatusCode)
             {
                 return Failed($"the token service answered {(int)response.StatusCode}");
@@ -63,6 +69,7 @@ public sealed partial class DaprTokenClient(DaprClient dapr, IOptions<ForwarderO
 
             var token = new AccessToken(answer.AccessToken, answer.ExpiresOn);
             _held = new Holder(token);
+            _refusedHash = null;
             _lastError = null;
             LogFetched(logger, token.ExpiresOn);
             return token;
@@ -78,12 +85,13 @@ public sealed partial class DaprTokenClient(DaprClient dapr, IOptions<ForwarderO
         }
     }
 
-    /// <summary>Azure refused the token: forget it so the next use fetches a new one.</summary>
+    /// <summary>Azure refused the token: forget it, and have the token service replace it at its source on the next fetch.</summary>
     public void Invalidate(AccessToken rejected)
     {
         var held = _held;
         if (held is not null && held.Token.Token == rejected.Token)
         {
+            _refusedHash = TokenRefreshRequest.Hash(rejected.Token);
             _held = null;
         }
     }
@@ -93,8 +101,13 @@ public sealed partial class DaprTokenClient(DaprClient dapr, IOptions<ForwarderO
 
     private AccessToken? Failed(string reason)
     {
+        // Once per new reason: while the token service is down every delivery would log it.
+        if (_lastError != reason)
+        {
+            LogFailed(logger, reason);
+        }
+
         _lastError = reason;
-        LogFailed(logger, reason);
         return Fresh(_held) ?? (_held is { } old && old.Token.ExpiresOn > time.GetUtcNow() ? old.Token : null);
     }
 

@@ -1,27 +1,30 @@
-using RemoteWrite.Core.Azure.Reporting;
 using Dapr.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using RemoteWrite.Core.Azure;
+using RemoteWrite.Core.Azure.Reporting;
 using RemoteWrite.Core.Configuration;
 using RemoteWrite.Core.Identity;
 using RemoteWrite.Core.Pipeline;
 using RemoteWrite.Dapr;
+using RemoteWrite.Forwarder.Delivering;
 
 namespace RemoteWrite.Forwarder;
 
 public static class ForwarderServiceCollectionExtensions
 {
     /// <summary>
-    /// The forwarder: options (sections <c>Forwarder</c>, <c>RemoteWrite</c>, <c>AzureMonitor</c>), the
-    /// token client as <see cref="IAccessTokenSource"/>, the shared Azure sender and sink, readiness on
-    /// the sidecar and on holding a token, and the app-token authentication daprd's calls carry.
+    /// The forwarder: options (sections <c>Forwarder</c>, <c>RemoteWrite</c>, <c>AzureMonitor</c> and
+    /// the side car's <c>INGESTION_URL</c>), the token client as <see cref="IAccessTokenSource"/>, the
+    /// shared Azure sender and sink, readiness on the sidecar and on holding a token, and the
+    /// app-token authentication daprd's calls carry.
     /// </summary>
     public static IServiceCollection AddForwarder(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddValidatedOptions<ForwarderOptions>(configuration.GetSection(ForwarderOptions.SectionName));
+        services.AddValidatedOptions<ForwarderOptions>(configuration.GetSection(ForwarderOptions.SectionName))
+            .Configure(o => o.MaxMessageBytes = configuration.GetValue(HandOff.MaxMessageBytesKey, HandOff.DefaultMaxMessageBytes));
         services.AddValidatedOptions<WriteLimits>(configuration.GetSection(WriteLimits.SectionName));
         services.TryAddSingleton(TimeProvider.System);
         services.AddDaprSidecar(outbound: true);
@@ -29,11 +32,17 @@ public static class ForwarderServiceCollectionExtensions
         services.TryAddSingleton<DaprTokenClient>();
         services.TryAddSingleton<IAccessTokenSource>(sp => sp.GetRequiredService<DaprTokenClient>());
         services.TryAddSingleton<ITokenStatus>(sp => sp.GetRequiredService<DaprTokenClient>());
+
+        // One retry owner per hop: daprd redelivers what the forwarder answers RETRY
+        // (components/resiliency.yaml), so the sender does not retry a POST itself. Registered before
+        // the section is bound: AzureMonitor__MaxRetries still overrides it.
+        services.Configure<AzureMonitorOptions>(o => o.MaxRetries = 0);
         services.AddAzureMonitorSender(configuration);
 
         services.TryAddSingleton<ForwarderMetrics>();
         services.TryAddSingleton<InvalidDataReport>();
         services.TryAddSingleton<DeliveryForwarder>();
+        services.Configure<PublishSummaryOptions>(o => o.WithDeliveryCounts = true);
         services.AddPublishSummary(configuration);
         services.AddHostedService<InvalidDataReporter>();
         services.AddHealthChecks().Add(new HealthCheckRegistration(

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using Dapr;
 using Dapr.Client;
 using Microsoft.Extensions.Options;
@@ -22,16 +21,15 @@ public sealed class DaprPublisherSink(DaprClient dapr, IOptions<IngressOptions> 
 
     public async ValueTask<SinkResult> DeliverAsync(PreparedWrite write, CancellationToken cancellationToken)
     {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.PublishTimeout);
         foreach (var part in write.Parts)
         {
             var started = Stopwatch.GetTimestamp();
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(_options.PublishTimeout);
             try
             {
-                // application/octet-stream: daprd keeps the bytes as they are and the subscriber gets
-                // them back as data_base64 (CONTRACT.md §4); a protobuf type would be treated as text.
-                await dapr.PublishByteEventAsync(_options.PubSubName, _options.Topic, part.Compressed, MessageMetadata.ContentType, MetadataOf(part), timeout.Token);
+                // The hand-off contract (RemoteWrite.Dapr/HandOff.cs): raw bytes, octet-stream, the facts as metadata.
+                await dapr.PublishByteEventAsync(_options.PubSubName, _options.Topic, part.Compressed, HandOff.ContentType, FactsOf(part).ToPublishMetadata(), timeout.Token);
             }
             catch (Exception e) when (e is DaprException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
@@ -46,12 +44,8 @@ public sealed class DaprPublisherSink(DaprClient dapr, IOptions<IngressOptions> 
         return SinkResult.Delivered;
     }
 
-    private Dictionary<string, string> MetadataOf(EncodedPart part) => new(3)
-    {
-        [MessageMetadata.Samples] = part.Summary.Points.ToString(CultureInfo.InvariantCulture),
-        [MessageMetadata.OldestTimestampMs] = part.Summary.MinTimestamp.ToString(CultureInfo.InvariantCulture),
-        [MessageMetadata.Destination] = _options.Destination,
-    };
+    private MessageFacts FactsOf(EncodedPart part) =>
+        new(part.Summary.Samples, part.Summary.Histograms, part.Summary.MinTimestamp, part.Summary.MaxTimestamp, _options.Destination);
 
     // The gRPC status says why (Unavailable, DeadlineExceeded …) without echoing request data.
     private static string Describe(Exception e) => e switch

@@ -3,7 +3,7 @@ using RemoteWrite.Dapr;
 
 namespace RemoteWrite.Ingress;
 
-/// <summary>Where the ingress publishes; section <c>Ingress</c>. Part size is <c>RemoteWrite:MaxPartBytes</c>.</summary>
+/// <summary>Where and how the ingress publishes; section <c>Ingress</c> (services/RemoteWrite.Ingress/README.md).</summary>
 public sealed class IngressOptions : IValidatedOptions
 {
     public const string SectionName = "Ingress";
@@ -15,29 +15,41 @@ public sealed class IngressOptions : IValidatedOptions
     /// <summary>The destination written into each message's metadata, for the forwarder.</summary>
     public string Destination { get; set; } = "default";
 
-    /// <summary>How long one publish may take before the sender is told to retry (503).</summary>
-    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>Largest message published (compressed bytes, <see cref="HandOff.MaxMessageBytesKey"/>): what the broker accepts. A request above it is cut at series boundaries.</summary>
+    public int MaxMessageBytes { get; set; } = HandOff.DefaultMaxMessageBytes;
+
+    /// <summary>
+    /// How long publishing one request's messages may take before the sender is told to retry
+    /// (503). Above the sidecar's own publish retries (components/resiliency.yaml: 3 × 5 s + backoff),
+    /// below Prometheus' 30 s <c>remote_timeout</c>: daprd owns the retries, this only bounds the answer.
+    /// </summary>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(25);
 
     public IEnumerable<string> Validate()
     {
         if (string.IsNullOrWhiteSpace(PubSubName))
         {
-            yield return "Ingress:PubSubName must be set.";
+            yield return "Ingress__PubSubName must be set.";
         }
 
         if (string.IsNullOrWhiteSpace(Topic))
         {
-            yield return "Ingress:Topic must be set.";
+            yield return "Ingress__Topic must be set.";
         }
 
         if (string.IsNullOrWhiteSpace(Destination))
         {
-            yield return "Ingress:Destination must be set.";
+            yield return "Ingress__Destination must be set.";
+        }
+
+        if (MaxMessageBytes < 1024)
+        {
+            yield return $"Ingress__MaxMessageBytes must be at least 1024 (is {MaxMessageBytes}).";
         }
 
         if (PublishTimeout <= TimeSpan.Zero)
         {
-            yield return "Ingress:PublishTimeout must be positive.";
+            yield return "Ingress__PublishTimeout must be positive.";
         }
     }
 }

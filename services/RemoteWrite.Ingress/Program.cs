@@ -7,8 +7,16 @@ builder.AddServiceDefaults();
 builder.Services.AddIngress(builder.Configuration);
 
 var app = builder.Build();
+
+// Every configuration problem on its own line, exit code 1, no stack trace.
+if (app.HasConfigurationProblems("ingress"))
+{
+    return 1;
+}
+
 app.MapDefaultEndpoints();
 app.MapRemoteWriteApi();
-app.Run();
+await app.RunAsync();
+return 0;
 
 public partial class Program;

@@ -1,7 +1,6 @@
 using RemoteWrite.Hosting;
 using RemoteWrite.Standalone;
 using RemoteWrite.Standalone.Apis;
-using RemoteWrite.Standalone.Configuration;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -10,7 +9,7 @@ builder.AddStandaloneRelay();
 var app = builder.Build();
 
 // Every configuration problem on its own line, exit code 1, no stack trace.
-if (StartupValidation.ReportProblems(app.Services, Console.Error))
+if (app.HasConfigurationProblems("relay"))
 {
     return 1;
 }

@@ -21,22 +21,18 @@ public static class StandaloneRelayExtensions
         var config = builder.Configuration;
 
         services.AddRemoteWriteReceiver(config);
-        services.AddAzureIdentity(config).Configure<IConfiguration>(SideCarEnvironment.ApplyIdentity);
+        services.AddAzureIdentity(config);
         services.AddAzureMonitorSender(config);
-        services.AddOptions<AzureMonitorOptions>().Configure<IConfiguration>(SideCarEnvironment.ApplyAzureMonitor);
-        services.AddValidatedOptions<SideCarSettings>(config.GetSection("SideCar")).Configure<IConfiguration>(SideCarEnvironment.ApplySettings);
+        services.AddValidatedOptions<SideCarSettings>(config.GetSection("SideCar")).Configure<IConfiguration>(RelayEnvironment.ApplySettings);
 
         services.AddHealthChecks().AddCheck<TokenHealthCheck>("entra-token", tags: [ServiceDefaultsExtensions.ReadyTag]);
 
         services.AddPublishSummary(config);
 
-        // Polly logs every attempt at Information: noise on the hot path; failures still show as warnings.
-        builder.Logging.AddFilter("Polly", LogLevel.Warning);
-
         // TRACE_LOGGING=true: everything at Debug, as the side car's verbose mode.
         services.AddOptions<LoggerFilterOptions>().Configure<IConfiguration>((filters, c) =>
         {
-            if (SideCarEnvironment.ReadSettings(c).IsTraceLogging)
+            if (RelayEnvironment.ReadSettings(c).IsTraceLogging)
             {
                 filters.MinLevel = LogLevel.Debug;
                 filters.Rules.Add(new LoggerFilterRule(null, null, LogLevel.Debug, null));
@@ -46,7 +42,7 @@ public static class StandaloneRelayExtensions
         // LISTENING_PORT, else an explicit ASPNETCORE_URLS/--urls, else the side car's 8081.
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
-            var port = SideCarEnvironment.ReadSettings(context.Configuration).Port;
+            var port = RelayEnvironment.ReadSettings(context.Configuration).Port;
             if (port is not null || string.IsNullOrWhiteSpace(context.Configuration[WebHostDefaults.ServerUrlsKey]))
             {
                 kestrel.ListenAnyIP(port ?? SideCarVariables.DefaultListeningPort);

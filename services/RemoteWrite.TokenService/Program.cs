@@ -7,10 +7,18 @@ builder.AddServiceDefaults();
 builder.Services.AddTokenService(builder.Configuration);
 
 var app = builder.Build();
+
+// Every configuration problem on its own line, exit code 1, no stack trace.
+if (app.HasConfigurationProblems("token service"))
+{
+    return 1;
+}
+
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapTokenApi();
-app.Run();
+await app.RunAsync();
+return 0;
 
 public partial class Program;

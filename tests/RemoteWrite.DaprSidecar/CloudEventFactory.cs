@@ -58,6 +58,31 @@ public static class CloudEventFactory
         return buffer.ToArray();
     }
 
+    /// <summary>
+    /// The CloudEvent daprd makes on the subscriber side for a raw-payload subscription
+    /// (components-contrib pubsub/envelope.go <c>FromRawPayload</c>): a new id, octet-stream,
+    /// the stored bytes as <c>data_base64</c>.
+    /// </summary>
+    public static byte[] FromRawPayload(ReadOnlySpan<byte> data, string topic, string pubSub)
+    {
+        using var buffer = new MemoryStream(data.Length * 4 / 3 + 256);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("id", Guid.NewGuid().ToString());
+            json.WriteString("specversion", "1.0");
+            json.WriteString("datacontenttype", "application/octet-stream");
+            json.WriteString("source", "Dapr");
+            json.WriteString("type", "com.dapr.event.sent");
+            json.WriteString("topic", topic);
+            json.WriteString("pubsubname", pubSub);
+            json.WriteBase64String("data_base64", data);
+            json.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
     // components-contrib contenttype/contenttype.go isContentType: exact, or the part before ';'.
     private static bool Is(string contentType, string expected) =>
         string.Equals(contentType.Split(';')[0].Trim(), expected, StringComparison.OrdinalIgnoreCase);

@@ -28,7 +28,7 @@ public class DaprGrpcService(SidecarRuntime runtime)
     /// <summary>
     /// daprd (pkg/api/grpc/grpc.go <c>PublishEvent</c>): unknown pub/sub → InvalidArgument
     /// <c>ERR_PUBSUB_NOT_FOUND</c>; a broker error → Internal <c>ERR_PUBSUB_PUBLISH_MESSAGE</c>;
-    /// otherwise the message is stored before the answer.
+    /// otherwise the message is stored before the answer, in a CloudEvent unless published with <c>rawPayload</c>.
     /// </summary>
     public virtual async Task<Empty> PublishEvent(PublishEventRequest request, ServerCallContext context)
     {
@@ -50,10 +50,15 @@ public class DaprGrpcService(SidecarRuntime runtime)
         }
 
         var id = Guid.NewGuid().ToString();
-        var cloudEvent = CloudEventFactory.Create(id, runtime.Options.AppId, request.PubsubName, request.Topic, request.Data.Span, request.DataContentType, DateTimeOffset.UtcNow);
+        var metadata = new Dictionary<string, string>(request.Metadata);
+
+        // rawPayload: the broker stores the bytes themselves (pkg/api/grpc/grpc.go PublishEvent).
+        var data = RawPayload.IsSet(metadata)
+            ? request.Data.ToByteArray()
+            : CloudEventFactory.Create(id, runtime.Options.AppId, request.PubsubName, request.Topic, request.Data.Span, request.DataContentType, DateTimeOffset.UtcNow);
         try
         {
-            await broker.PublishAsync(new BrokerMessage(id, request.PubsubName, request.Topic, cloudEvent, new Dictionary<string, string>(request.Metadata), request.Data.Length), context.CancellationToken);
+            await broker.PublishAsync(new BrokerMessage(id, request.PubsubName, request.Topic, data, metadata, request.Data.Length), context.CancellationToken);
         }
         catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
         {

@@ -3,72 +3,106 @@ using System.Globalization;
 namespace RemoteWrite.DaprSidecar;
 
 /// <summary>
-/// The settings of a <c>pubsub.redis</c> component as components-contrib reads them
-/// (common/component/redis/settings.go <c>Settings</c>; defaults and the millisecond rule in
-/// common/component/redis/redis.go <c>ParseClientFromProperties</c>), from the component's YAML
-/// (components/pubsub.yaml), so the tests run with the shipped values.
+/// A <c>pubsub.redis</c> component's settings, parsed with the rules components-contrib applies
+/// (common/component/redis/redis.go <c>ParseClientFromProperties</c>, settings.go): defaults
+/// processingTimeout 60 s, redeliverInterval 15 s, queueDepth 100, concurrency 10;
+/// <c>processingTimeout</c> as whole milliseconds or, failing that, a Go duration (the decoder);
+/// <c>redeliverInterval</c> as whole milliseconds only (its field is <c>mapstructure:"-"</c>, so any
+/// other text leaves the default); counts as unsigned integers (<c>uint</c>); <c>maxLenApprox</c> as
+/// an int64 and <c>streamTTL</c> as a Go duration, never both (pubsub/redis/redis.go <c>Init</c>).
+/// A value the component would refuse throws <see cref="FormatException"/>; one it would ignore is
+/// reported in <see cref="Ignored"/>.
 /// </summary>
-public sealed record RedisPubSubSettings
+public sealed record RedisPubSubSettings(
+    string Host,
+    TimeSpan ProcessingTimeout,
+    TimeSpan RedeliverInterval,
+    int QueueDepth,
+    int Concurrency,
+    long MaxLenApprox,
+    TimeSpan StreamTtl,
+    IReadOnlyList<string> Ignored)
 {
     /// <summary>The component's name (<c>metadata.name</c>): the pub/sub name apps publish to.</summary>
     public string Name { get; init; } = "pubsub";
 
-    /// <summary><c>redisHost</c>: host:port.</summary>
-    public string Host { get; init; } = "localhost:6379";
-
+    /// <summary><c>redisPassword</c>.</summary>
     public string? Password { get; init; }
 
-    /// <summary><c>consumerID</c>: the consumer group and consumer name; daprd sets it to the app id when unset.</summary>
+    /// <summary><c>consumerID</c>: consumer group and consumer name; daprd sets it to the app id when unset.</summary>
     public string? ConsumerId { get; init; }
 
-    /// <summary><c>concurrency</c>: worker goroutines handling messages (default 10).</summary>
-    public int Concurrency { get; init; } = 10;
+    /// <summary>components-contrib's defaults, on <paramref name="host"/>.</summary>
+    public static RedisPubSubSettings Default(string host) => Parse(new Dictionary<string, string> { ["redisHost"] = host });
 
-    /// <summary><c>queueDepth</c>: XREADGROUP's COUNT and the capacity of the queue to the workers (default 100).</summary>
-    public int QueueDepth { get; init; } = 100;
-
-    /// <summary><c>processingTimeout</c>: a pending message idle this long is claimed again (default 60 s; a bare number is milliseconds).</summary>
-    public TimeSpan ProcessingTimeout { get; init; } = TimeSpan.FromSeconds(60);
-
-    /// <summary><c>redeliverInterval</c>: how often pending messages are checked (default 15 s; only a bare number of milliseconds is read).</summary>
-    public TimeSpan RedeliverInterval { get; init; } = TimeSpan.FromSeconds(15);
-
-    /// <summary><c>maxLenApprox</c>: <c>XADD MAXLEN ~</c>; 0 = unbounded.</summary>
-    public long MaxLenApprox { get; init; }
-
-    /// <summary><c>streamTTL</c>: <c>XADD MINID ~ now-TTL</c> (settings.go <c>GetMinID</c>); zero = off.</summary>
-    public TimeSpan StreamTtl { get; init; }
-
-    /// <summary>Reads the <c>spec.metadata</c> of a component file; unknown or absent keys keep components-contrib's defaults.</summary>
-    public static RedisPubSubSettings FromComponentFile(string path)
+    public static RedisPubSubSettings FromFile(string path)
     {
-        var document = MiniYaml.ParseFile(path);
-        var items = MiniYaml.At(document, "spec", "metadata") as List<object?> ?? [];
-        var values = items.ToDictionary(i => (string)MiniYaml.At(i, "name")!, i => MiniYaml.At(i, "value") as string ?? "", StringComparer.OrdinalIgnoreCase);
-        return FromMetadata(values) with { Name = MiniYaml.At(document, "metadata", "name") as string ?? "pubsub" };
+        var doc = MiniYaml.ParseFile(path);
+        var type = MiniYaml.At(doc, "spec", "type") as string;
+        if (type != "pubsub.redis")
+        {
+            throw new FormatException($"{path}: spec.type is '{type}', not pubsub.redis");
+        }
+
+        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var item in (List<object?>)MiniYaml.At(doc, "spec", "metadata")!)
+        {
+            if (MiniYaml.At(item, "name") is string name)
+            {
+                values[name] = MiniYaml.At(item, "value") as string ?? "";
+            }
+        }
+
+        return Parse(values) with { Name = MiniYaml.At(doc, "metadata", "name") as string ?? "pubsub" };
     }
 
-    public static RedisPubSubSettings FromMetadata(IReadOnlyDictionary<string, string> metadata)
+    public static RedisPubSubSettings Parse(IReadOnlyDictionary<string, string> values)
     {
-        var s = new RedisPubSubSettings();
-        string? Get(string key) => metadata.TryGetValue(key, out var v) && v.Length > 0 ? v : null;
-        return s with
+        var ignored = new List<string>();
+        var processing = TimeSpan.FromSeconds(60);
+        if (Value(values, "processingTimeout") is { } p)
         {
-            Host = Get("redisHost") ?? s.Host,
-            Password = Get("redisPassword"),
-            ConsumerId = Get("consumerID"),
-            Concurrency = Get("concurrency") is { } c ? int.Parse(c, CultureInfo.InvariantCulture) : s.Concurrency,
-            QueueDepth = Get("queueDepth") is { } q ? int.Parse(q, CultureInfo.InvariantCulture) : s.QueueDepth,
-            // redis.go: "because of legacy reasons, we need to interpret a number as milliseconds".
-            ProcessingTimeout = Get("processingTimeout") is { } p ? Milliseconds(p) ?? ResiliencyFile.ParseDuration(p) : s.ProcessingTimeout,
-            // settings.go tags RedeliverInterval `mapstructure:"-"`: only the millisecond branch in redis.go sets it,
-            // so "15s" leaves the default (15 s) in place.
-            RedeliverInterval = Get("redeliverInterval") is { } r && Milliseconds(r) is { } ms ? ms : s.RedeliverInterval,
-            MaxLenApprox = Get("maxLenApprox") is { } m ? long.Parse(m, CultureInfo.InvariantCulture) : 0,
-            StreamTtl = Get("streamTTL") is { } t ? Milliseconds(t) ?? ResiliencyFile.ParseDuration(t) : TimeSpan.Zero,
+            processing = ulong.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) ? TimeSpan.FromMilliseconds(ms) : ResiliencyFile.ParseDuration(p);
+        }
+
+        var redeliver = TimeSpan.FromSeconds(15);
+        if (Value(values, "redeliverInterval") is { } r)
+        {
+            if (ulong.TryParse(r, NumberStyles.None, CultureInfo.InvariantCulture, out var ms))
+            {
+                redeliver = TimeSpan.FromMilliseconds(ms);
+            }
+            else
+            {
+                ignored.Add($"redeliverInterval '{r}' is not whole milliseconds: the component ignores it and keeps 15s");
+            }
+        }
+
+        var maxLen = Value(values, "maxLenApprox") is { } m ? long.Parse(m, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture) : 0;
+        var ttl = Value(values, "streamTTL") is { } t ? ResiliencyFile.ParseDuration(t) : TimeSpan.Zero;
+        if (maxLen > 0 && ttl > TimeSpan.Zero)
+        {
+            ignored.Add("maxLenApprox and streamTTL cannot be used together");
+        }
+
+        return new RedisPubSubSettings(
+            Value(values, "redisHost") ?? "",
+            processing,
+            redeliver,
+            Count(values, "queueDepth", 100),
+            Count(values, "concurrency", 10),
+            maxLen,
+            ttl,
+            ignored)
+        {
+            Password = Value(values, "redisPassword"),
+            ConsumerId = Value(values, "consumerID"),
         };
     }
 
-    private static TimeSpan? Milliseconds(string value) =>
-        ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) ? TimeSpan.FromMilliseconds(ms) : null;
+    private static int Count(IReadOnlyDictionary<string, string> values, string key, int fallback) =>
+        Value(values, key) is { } text ? checked((int)uint.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture)) : fallback;
+
+    private static string? Value(IReadOnlyDictionary<string, string> values, string key) =>
+        values.TryGetValue(key, out var v) && !string.IsNullOrEmpty(v) ? v : null;
 }

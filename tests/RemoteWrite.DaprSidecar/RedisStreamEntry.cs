@@ -14,7 +14,7 @@ public static class RedisStreamEntry
 {
     public static NameValueEntry[] From(BrokerMessage message) =>
     [
-        new("data", message.CloudEventJson),
+        new("data", message.Data),
         new("metadata", JsonSerializer.Serialize(message.Metadata)),
         new("id", message.Id),
         new("dataBytes", message.DataBytes),

@@ -20,9 +20,11 @@ namespace RemoteWrite.DaprSidecar;
 /// </list>
 /// daprd's retries of one message (resiliency) run while it stays pending; the component's handler
 /// context ends at <c>processingTimeout</c> (<c>processMessage</c>), and a message whose handler was
-/// cut off is not acknowledged, so it is left for the reclaim. (Since components-contrib 1.17 a
-/// handler error before that deadline is acknowledged, #4208; with the shipped resiliency, retrying
-/// forever, the deadline always comes first, so the stand-in leaves every retried message pending.)
+/// cut off is not acknowledged, so it is left for the reclaim. But when daprd gives up first (its
+/// retries spent before <c>processingTimeout</c>) the handler returns an error with its context alive,
+/// and since components-contrib 1.17.0 that message is acknowledged, i.e. gone (#4208, "Make Redis
+/// Streams PubSub honor resiliency policy"; redis_test.go <c>TestProcessMessageAcksOnError</c>): the
+/// stand-in does the same and counts it in <see cref="AcknowledgedAfterGivingUp"/>.
 /// StackExchange.Redis multiplexes one connection and has no blocking reads: the poll sleeps briefly
 /// when the stream is empty instead of <c>BLOCK</c>.
 /// </summary>
@@ -40,7 +42,7 @@ public sealed class RedisStreamsBroker : IPubSubBroker, IAsyncDisposable
     private readonly Dictionary<(string Topic, string Group), State> _subscriptions = [];
     private readonly List<Task> _loops = [];
     private readonly HashSet<Task> _acks = [];
-    private long _published, _acknowledged, _dropped, _redelivered, _reclaimed, _ackFailures;
+    private long _published, _acknowledged, _dropped, _redelivered, _reclaimed, _ackFailures, _gaveUp;
 
     public RedisStreamsBroker(string pubSubName, RedisPubSubSettings settings, string appId, ILogger? logger = null)
     {
@@ -80,6 +82,12 @@ public sealed class RedisStreamsBroker : IPubSubBroker, IAsyncDisposable
 
     /// <summary>Messages this subscriber took over with XCLAIM (idle past <c>processingTimeout</c>).</summary>
     public long Reclaimed => Interlocked.Read(ref _reclaimed);
+
+    /// <summary>
+    /// Messages daprd gave up on before <c>processingTimeout</c>, which the component then acknowledged:
+    /// lost (no dead-letter topic here). Non-zero means resiliency.yaml's delivery retries end before processingTimeout.
+    /// </summary>
+    public long AcknowledgedAfterGivingUp => Interlocked.Read(ref _gaveUp);
 
     /// <summary>XACKs that failed (the message stays pending and is delivered again).</summary>
     public long AckFailures => Interlocked.Read(ref _ackFailures);
@@ -197,7 +205,12 @@ public sealed class RedisStreamsBroker : IPubSubBroker, IAsyncDisposable
 
         Interlocked.Increment(ref dropped ? ref _dropped : ref _acknowledged);
         // processMessage: XACK after the handler returned (DROP returns nil to the component too).
-        var ack = AckAsync(state, delivery.EntryId!);
+        Track(AckAsync(state, delivery.EntryId!));
+    }
+
+    // Acknowledgements run in the background (the deliverer does not wait); disposal waits for them briefly.
+    private void Track(Task ack)
+    {
         lock (_acks)
         {
             _acks.Add(ack);
@@ -219,12 +232,23 @@ public sealed class RedisStreamsBroker : IPubSubBroker, IAsyncDisposable
             }
 
             var reclaiming = _settings.ProcessingTimeout > TimeSpan.Zero && _settings.RedeliverInterval > TimeSpan.Zero;
-            if (restartRetries || (reclaiming && DateTimeOffset.UtcNow - delivery.ReadAt >= _settings.ProcessingTimeout))
+            if (reclaiming && DateTimeOffset.UtcNow - delivery.ReadAt >= _settings.ProcessingTimeout)
             {
-                // The handler's context ended (processingTimeout) or daprd gave up: not acknowledged, so
-                // the entry stays pending and the reclaim hands it out again, here or in another replica.
+                // The handler's context ended (processingTimeout): not acknowledged, so the entry stays
+                // pending and the reclaim hands it out again, here or in another replica.
                 state.Held.Remove(delivery.EntryId!);
                 state.Retrying.Remove(delivery);
+                return;
+            }
+
+            if (restartRetries)
+            {
+                // daprd gave up with the handler's context alive: processMessage acknowledges (since 1.17.0).
+                state.Held.Remove(delivery.EntryId!);
+                state.Retrying.Remove(delivery);
+                Interlocked.Increment(ref _gaveUp);
+                _logger.LogWarning("daprd gave up on {Id} before processingTimeout: acknowledged, the message is lost", delivery.EntryId);
+                Track(AckAsync(state, delivery.EntryId!));
                 return;
             }
 

@@ -27,6 +27,17 @@ public static partial class ResiliencyFile
             MaxRetries: Text(policy, "maxRetries") is { } retries ? long.Parse(retries, CultureInfo.InvariantCulture) : d.MaxRetries);
     }
 
+    /// <summary>The timeout named by <c>spec.targets.components.{name}.inbound.timeout</c>: how long daprd waits for one delivery to the app.</summary>
+    public static TimeSpan InboundTimeout(string path, string component)
+    {
+        var doc = MiniYaml.ParseFile(path);
+        var name = MiniYaml.At(doc, "spec", "targets", "components", component, "inbound", "timeout") as string
+            ?? throw new FormatException($"{path}: no inbound timeout for component {component}");
+        var value = MiniYaml.At(doc, "spec", "policies", "timeouts", name) as string
+            ?? throw new FormatException($"{path}: timeout {name} is not defined");
+        return ParseDuration(value);
+    }
+
     /// <summary>A Go duration as Dapr's YAML writes them: <c>500ms</c>, <c>10s</c>, <c>1m30s</c>, <c>1h</c>.</summary>
     public static TimeSpan ParseDuration(string value)
     {

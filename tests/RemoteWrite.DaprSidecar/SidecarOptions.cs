@@ -40,7 +40,7 @@ public sealed class SidecarOptions
     /// <summary>Messages delivered at once per subscription (the Redis component's <c>concurrency</c>, default 10).</summary>
     public int Concurrency { get; init; } = 10;
 
-    /// <summary>Time allowed for one call to the app before it counts as failed.</summary>
+    /// <summary>Time allowed for one call to the app before it counts as failed (a delivery: the resiliency policy's inbound timeout).</summary>
     public TimeSpan AppTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
@@ -54,6 +54,6 @@ public sealed class SidecarOptions
     public string? RedisAddress
     {
         get => Redis?.Host;
-        init => Redis = value is null ? null : (Redis ?? new RedisPubSubSettings()) with { Host = value };
+        init => Redis = value is null ? null : (Redis ?? RedisPubSubSettings.Default(value)) with { Host = value };
     }
 }

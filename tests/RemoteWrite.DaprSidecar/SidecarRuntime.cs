@@ -17,6 +17,26 @@ public sealed class SidecarRuntime(SidecarOptions options, DaprNetwork network) 
         ? new RedisStreamsBroker(redis.Name, redis, options.AppId)
         : network.Broker;
 
+    private long _largestDelivery;
+
+    /// <summary>The largest delivery body sent to the app so far (bytes), for tests of the app's limits.</summary>
+    public long LargestDelivery => Interlocked.Read(ref _largestDelivery);
+
+    /// <summary>Bulk deliveries the app did not answer in time (the whole bulk is then retried, as in daprd).</summary>
+    public long TimedOutDeliveries => Interlocked.Read(ref _timedOut);
+
+    private long _timedOut;
+
+    public void Delivered(long bytes)
+    {
+        long seen;
+        while (bytes > (seen = Interlocked.Read(ref _largestDelivery)) && Interlocked.CompareExchange(ref _largestDelivery, bytes, seen) != seen)
+        {
+        }
+    }
+
+    public void TimedOut() => Interlocked.Increment(ref _timedOut);
+
     /// <summary>Answers of <c>/v1.0/healthz</c>: 204 when true, 500 when false.</summary>
     public bool Healthy { get; set; } = true;
 

@@ -7,7 +7,7 @@ namespace RemoteWrite.DaprSidecar;
 /// (dapr/dapr pkg/runtime/pubsub/subscriptions.go: keys case-insensitive, <c>route</c> or
 /// <c>routes.default</c>, a leading slash added, <c>bulkSubscribe</c> optional).
 /// </summary>
-public sealed record Subscription(string PubSub, string Topic, string Route, bool Bulk, int MaxMessagesCount, int MaxAwaitDurationMs)
+public sealed record Subscription(string PubSub, string Topic, string Route, bool Bulk, int MaxMessagesCount, int MaxAwaitDurationMs, bool RawPayload = false)
 {
     // daprd's defaults for bulk subscribe (pkg/runtime/subscription/bulksubscription.go).
     public const int DefaultMaxMessagesCount = 100;
@@ -41,7 +41,10 @@ public sealed record Subscription(string PubSub, string Topic, string Route, boo
                 wait = Get(b, "maxAwaitDurationMs") is { ValueKind: JsonValueKind.Number } w && w.GetInt32() > 0 ? w.GetInt32() : wait;
             }
 
-            result.Add(new Subscription(pubSub, topic, route.StartsWith('/') ? route : "/" + route, bulk, max, wait));
+            // pkg/runtime/pubsub/subscriptions.go: the subscription's "metadata" map, rawPayload among it.
+            var raw = Get(item, "metadata") is { ValueKind: JsonValueKind.Object } metadata
+                && DaprSidecar.RawPayload.IsSet(metadata.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String).ToDictionary(p => p.Name, p => p.Value.GetString()!));
+            result.Add(new Subscription(pubSub, topic, route.StartsWith('/') ? route : "/" + route, bulk, max, wait, raw));
         }
 
         return result;

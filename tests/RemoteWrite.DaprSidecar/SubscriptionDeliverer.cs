@@ -74,14 +74,18 @@ public sealed class SubscriptionDeliverer(SidecarRuntime runtime, ILogger<Subscr
             var now = DateTimeOffset.UtcNow;
             if (subscription.Bulk)
             {
-                // One bulk in flight at a time per subscription; it closes at maxMessagesCount or maxAwaitDurationMs.
+                // One bulk in flight at a time per subscription; it closes at maxMessagesCount or
+                // maxAwaitDurationMs. The default bulk subscriber waits on each message the component
+                // hands it, and Redis hands out at most `concurrency` at once (pubsub/redis/redis.go
+                // workers; dapr/dapr pkg/runtime/pubsub/default_bulksub.go): a bulk never holds more.
+                var bulkSize = Math.Min(subscription.MaxMessagesCount, runtime.Options.Concurrency);
                 if (inFlight.Count == 0)
                 {
                     var due = broker.DueCount(subscription.PubSub, subscription.Topic, group, now);
                     firstWaiting = due == 0 ? null : firstWaiting ?? now;
-                    if (due > 0 && (due >= subscription.MaxMessagesCount || now - firstWaiting >= TimeSpan.FromMilliseconds(subscription.MaxAwaitDurationMs)))
+                    if (due > 0 && (due >= bulkSize || now - firstWaiting >= TimeSpan.FromMilliseconds(subscription.MaxAwaitDurationMs)))
                     {
-                        var leased = broker.Lease(subscription.PubSub, subscription.Topic, group, subscription.MaxMessagesCount, now);
+                        var leased = broker.Lease(subscription.PubSub, subscription.Topic, group, bulkSize, now);
                         inFlight.Add(DeliverBulkAsync(subscription, leased, stoppingToken));
                         firstWaiting = null;
                         continue;
@@ -122,9 +126,12 @@ public sealed class SubscriptionDeliverer(SidecarRuntime runtime, ILogger<Subscr
     private async Task DeliverAsync(Subscription subscription, PendingDelivery delivery, CancellationToken stoppingToken)
     {
         var message = delivery.Message;
+
+        // pkg/runtime/subscription/subscription.go: a raw-payload subscription gets the stored bytes
+        // wrapped in a new CloudEvent (FromRawPayload); otherwise the stored CloudEvent as it is.
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(runtime.Options.AppAddress!, subscription.Route))
         {
-            Content = new ByteArrayContent(message.CloudEventJson),
+            Content = new ByteArrayContent(subscription.RawPayload ? CloudEventFactory.FromRawPayload(message.Data, subscription.Topic, subscription.PubSub) : message.Data),
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue(CloudEventFactory.ContentType);
         foreach (var (key, value) in message.Metadata)
@@ -158,6 +165,7 @@ public sealed class SubscriptionDeliverer(SidecarRuntime runtime, ILogger<Subscr
     {
         var byEntry = deliveries.ToDictionary(_ => Guid.NewGuid().ToString(), d => d);
         var body = BulkEnvelope(subscription, byEntry);
+        runtime.Delivered(body.Length);
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(runtime.Options.AppAddress!, subscription.Route))
         {
             Content = new ByteArrayContent(body),
@@ -183,6 +191,11 @@ public sealed class SubscriptionDeliverer(SidecarRuntime runtime, ILogger<Subscr
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
         {
+            if (e is TaskCanceledException)
+            {
+                runtime.TimedOut();
+            }
+
             logger.LogDebug("Bulk delivery to {App} failed: {Error}", runtime.Options.AppId, e.Message);
         }
         catch (OperationCanceledException)
@@ -285,8 +298,19 @@ public sealed class SubscriptionDeliverer(SidecarRuntime runtime, ILogger<Subscr
             {
                 json.WriteStartObject();
                 json.WriteString("entryId", entryId);
-                json.WritePropertyName("event");
-                json.WriteRawValue(delivery.Message.CloudEventJson, skipInputValidation: true);
+
+                // pkg/runtime/subscription/bulksubscription.go: with rawPayload the event is the stored
+                // bytes as a base64 string, content type octet-stream unless the component gave one.
+                if (subscription.RawPayload)
+                {
+                    json.WriteBase64String("event", delivery.Message.Data);
+                }
+                else
+                {
+                    json.WritePropertyName("event");
+                    json.WriteRawValue(delivery.Message.Data, skipInputValidation: true);
+                }
+
                 json.WriteStartObject("metadata");
                 foreach (var (key, value) in delivery.Message.Metadata)
                 {
@@ -294,7 +318,7 @@ public sealed class SubscriptionDeliverer(SidecarRuntime runtime, ILogger<Subscr
                 }
 
                 json.WriteEndObject();
-                json.WriteString("contentType", CloudEventFactory.ContentType);
+                json.WriteString("contentType", subscription.RawPayload ? "application/octet-stream" : CloudEventFactory.ContentType);
                 json.WriteEndObject();
             }
 

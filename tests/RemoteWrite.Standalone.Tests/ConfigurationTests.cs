@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using RemoteWrite.Core.Azure;
 using RemoteWrite.Core.Identity;
+using RemoteWrite.Core.Configuration;
+using RemoteWrite.Hosting;
 using RemoteWrite.Standalone.Configuration;
 
 namespace RemoteWrite.Standalone.Tests;

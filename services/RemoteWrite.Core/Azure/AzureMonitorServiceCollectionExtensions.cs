@@ -26,10 +26,13 @@ public static class AzureMonitorServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddAzureMonitorSender(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddValidatedOptions<AzureMonitorOptions>(configuration.GetSection(AzureMonitorOptions.SectionName));
+        // INGESTION_URL, the side car's name, wins over AzureMonitor__IngestionUrl.
+        services.AddValidatedOptions<AzureMonitorOptions>(configuration.GetSection(AzureMonitorOptions.SectionName))
+            .Configure(o => SideCarEnvironment.ApplyAzureMonitor(o, configuration));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SenderMetrics>();
         services.TryAddSingleton<PublishStatistics>();
+        services.TryAddSingleton<SendFailureLog>();
         services.TryAddSingleton<AzureMonitorSender>();
         services.TryAddSingleton<AzureMonitorSink>();
         services.TryAddSingleton<IWriteSink>(sp => sp.GetRequiredService<AzureMonitorSink>());

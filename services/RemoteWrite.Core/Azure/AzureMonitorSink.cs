@@ -20,6 +20,7 @@ public sealed partial class AzureMonitorSink(
     SenderMetrics metrics,
     PublishStatistics statistics,
     IOptions<AzureMonitorOptions> options,
+    SendFailureLog failures,
     ILogger<AzureMonitorSink> logger) : IWriteSink
 {
     public async ValueTask<SinkResult> DeliverAsync(PreparedWrite write, CancellationToken cancellationToken)
@@ -27,32 +28,54 @@ public sealed partial class AzureMonitorSink(
         string? rejected = null;
         foreach (var part in write.Parts)
         {
-            var result = await SendPartAsync(part, cancellationToken);
-            switch (result.Outcome)
+            var result = await DeliverPartAsync(part, cancellationToken);
+            switch (result.Status)
             {
-                case SendOutcome.Accepted:
+                case SinkStatus.Delivered:
                     continue;
 
-                case SendOutcome.Rejected:
+                case SinkStatus.Rejected:
                     // Sending it again can never succeed; the rest of the request still can.
-                    LogRejected(logger, result.StatusCode, part.Summary.Samples + part.Summary.Histograms, result.Message);
                     rejected ??= result.Message;
                     continue;
 
-                case SendOutcome.NoToken:
-                    return SinkResult.Retry("no Entra ID token yet (see the relay's log and /ready)");
-
-                case SendOutcome.Unauthorized:
-                    LogUnauthorized(logger, result.StatusCode, result.Message);
-                    return SinkResult.Retry(result.Message + " (the identity needs the role Monitoring Metrics Publisher on the data collection rule; a new assignment takes ~30 minutes)", result.RetryAfter);
-
                 default:
-                    LogRetry(logger, result.StatusCode, result.Message);
-                    return SinkResult.Retry(result.Message ?? "Azure Monitor unavailable", result.RetryAfter);
+                    return result;
             }
         }
 
         return rejected is null ? SinkResult.Delivered : SinkResult.Rejected(rejected);
+    }
+
+    /// <summary>
+    /// Sends one part: Delivered, Rejected (400/413, with Azure's message, counted and logged) or
+    /// RetryLater (with Azure's Retry-After). Parts of one batch may be sent concurrently.
+    /// </summary>
+    public async ValueTask<SinkResult> DeliverPartAsync(EncodedPart part, CancellationToken cancellationToken)
+    {
+        var result = await SendPartAsync(part, cancellationToken);
+        switch (result.Outcome)
+        {
+            case SendOutcome.Accepted:
+                failures.Recovered();
+                return SinkResult.Delivered;
+
+            case SendOutcome.Rejected:
+                LogRejected(logger, result.StatusCode, part.Summary.Samples + part.Summary.Histograms, result.Message);
+                return SinkResult.Rejected(result.Message ?? "Azure Monitor refused the data");
+
+            case SendOutcome.NoToken:
+                failures.Failed(0, "no Entra ID token yet");
+                return SinkResult.Retry("no Entra ID token yet (see the log and /ready)");
+
+            case SendOutcome.Unauthorized:
+                failures.Failed(result.StatusCode, result.Message + " (even after a new token; the identity needs the role Monitoring Metrics Publisher on the data collection rule, and a new assignment takes up to 30 minutes)");
+                return SinkResult.Retry(result.Message + " (the identity needs the role Monitoring Metrics Publisher on the data collection rule; a new assignment takes ~30 minutes)", result.RetryAfter);
+
+            default:
+                failures.Failed(result.StatusCode, result.Message ?? "Azure Monitor unavailable");
+                return SinkResult.Retry(result.Message ?? "Azure Monitor unavailable", result.RetryAfter);
+        }
     }
 
     private async Task<SendResult> SendPartAsync(EncodedPart part, CancellationToken cancellationToken)
@@ -96,10 +119,4 @@ public sealed partial class AzureMonitorSink(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Azure Monitor refused a part as invalid ({Status}); {Points} points dropped: {Message}")]
     private static partial void LogRejected(ILogger logger, int status, int points, string? message);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Azure Monitor refused the token ({Status}) even after a refresh; asking the sender to retry: {Message}")]
-    private static partial void LogUnauthorized(ILogger logger, int status, string? message);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Azure Monitor asked to retry ({Status}): {Message}")]
-    private static partial void LogRetry(ILogger logger, int status, string? message);
 }

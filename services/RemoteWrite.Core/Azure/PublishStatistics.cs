@@ -11,6 +11,8 @@ public sealed class PublishStatistics
     private long _failed;
     private long _bytes;
     private double _seconds;
+    private long _retried;
+    private long _dropped;
 
     public void Record(bool succeeded, int bytes, TimeSpan duration)
     {
@@ -30,12 +32,30 @@ public sealed class PublishStatistics
         }
     }
 
+    /// <summary>Messages handed back to the broker to be delivered again (the Dapr forwarder's RETRY).</summary>
+    public void RecordRetried(int messages)
+    {
+        lock (_gate)
+        {
+            _retried += messages;
+        }
+    }
+
+    /// <summary>Samples and histogram points dropped on purpose (counted by reason in the metrics).</summary>
+    public void RecordDropped(int points)
+    {
+        lock (_gate)
+        {
+            _dropped += points;
+        }
+    }
+
     public PublishSnapshot TakeSnapshot()
     {
         lock (_gate)
         {
-            var snapshot = new PublishSnapshot(_succeeded, _failed, _bytes, _seconds);
-            _succeeded = _failed = _bytes = 0;
+            var snapshot = new PublishSnapshot(_succeeded, _failed, _bytes, _seconds, _retried, _dropped);
+            _succeeded = _failed = _bytes = _retried = _dropped = 0;
             _seconds = 0;
             return snapshot;
         }
@@ -43,7 +63,7 @@ public sealed class PublishStatistics
 }
 
 /// <summary>One interval's totals and the averages the side car logs.</summary>
-public readonly record struct PublishSnapshot(long Succeeded, long Failed, long Bytes, double Seconds)
+public readonly record struct PublishSnapshot(long Succeeded, long Failed, long Bytes, double Seconds, long Retried = 0, long Dropped = 0)
 {
     public long Requests => Succeeded + Failed;
 

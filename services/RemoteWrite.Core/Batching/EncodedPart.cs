@@ -4,16 +4,32 @@ using RemoteWrite.Core.Scanning;
 namespace RemoteWrite.Core.Batching;
 
 /// <summary>
-/// One snappy-compressed remote-write 1.0 body ready to send, with what it holds.
+/// One snappy-compressed remote-write 1.0 body ready to send, with what it holds. It owns a pooled
+/// buffer, or borrows bytes its creator keeps alive until it is sent (a delivery sent as it came).
 /// The owner disposes it once the body has been sent (or handed on).
 /// </summary>
-public sealed class EncodedPart(PooledBuffer compressed, ScanSummary summary) : IDisposable
+public sealed class EncodedPart : IDisposable
 {
-    public ReadOnlyMemory<byte> Compressed => compressed.Memory;
+    private readonly PooledBuffer? _owned;
+    private readonly ReadOnlyMemory<byte> _borrowed;
 
-    public int Length => compressed.Length;
+    public EncodedPart(PooledBuffer compressed, ScanSummary summary)
+    {
+        _owned = compressed;
+        Summary = summary;
+    }
 
-    public ScanSummary Summary { get; } = summary;
+    public EncodedPart(ReadOnlyMemory<byte> borrowed, ScanSummary summary)
+    {
+        _borrowed = borrowed;
+        Summary = summary;
+    }
 
-    public void Dispose() => compressed.Dispose();
+    public ReadOnlyMemory<byte> Compressed => _owned?.Memory ?? _borrowed;
+
+    public int Length => _owned?.Length ?? _borrowed.Length;
+
+    public ScanSummary Summary { get; }
+
+    public void Dispose() => _owned?.Dispose();
 }

@@ -20,11 +20,15 @@ public sealed class LinesOptionsValidator<T> : IValidateOptions<T>
 
 public static class ValidatedOptionsExtensions
 {
-    /// <summary>Binds <typeparamref name="T"/> and validates it at start with <see cref="LinesOptionsValidator{T}"/>.</summary>
+    /// <summary>
+    /// Binds <typeparamref name="T"/> and validates it at start with <see cref="LinesOptionsValidator{T}"/>;
+    /// registers it for the start-up check that prints every problem (<see cref="ValidatedOptionsRegistration{T}"/>).
+    /// </summary>
     public static OptionsBuilder<T> AddValidatedOptions<T>(this IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration section)
         where T : class, IValidatedOptions
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<T>, LinesOptionsValidator<T>>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidatedOptionsRegistration, ValidatedOptionsRegistration<T>>());
         return services.AddOptions<T>().Bind(section).ValidateOnStart();
     }
 }

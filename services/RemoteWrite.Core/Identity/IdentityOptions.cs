@@ -13,6 +13,9 @@ public sealed class IdentityOptions : IValidatedOptions
 
     public IdentityType Type { get; set; } = IdentityType.Auto;
 
+    /// <summary>The text of an <c>IDENTITY_TYPE</c> that is none of the known values (reported at start, never guessed).</summary>
+    public string? UnknownIdentityType { get; set; }
+
     /// <summary>Application (client) id: of the user-assigned identity, the app registration, or the federated identity.</summary>
     public string? ClientId { get; set; }
 
@@ -88,6 +91,11 @@ public sealed class IdentityOptions : IValidatedOptions
 
     public IEnumerable<string> Validate()
     {
+        if (UnknownIdentityType is not null)
+        {
+            yield return $"IDENTITY_TYPE '{UnknownIdentityType}' is not one of userAssigned, systemAssigned, aadApplication, workloadIdentity.";
+        }
+
         if (!AzureClouds.TryParse(Cloud, out var cloud))
         {
             yield return $"CLOUD (Identity:Cloud) '{Cloud}' is not one of AzurePublic, AzureGovernment, AzureChina, AzureCustom.";

@@ -12,10 +12,18 @@ namespace RemoteWrite.Core.Pipeline;
 /// snappy with a size check first, converts 2.0 to 1.0, validates and indexes, drops what Azure
 /// would refuse (counted), and cuts the rest into parts within the size limit. A body that needs
 /// no change is forwarded as received. Synchronous and allocation-light: everything is pooled.
+/// The standalone relay cuts at Azure's request limit and applies the time window here; the Dapr
+/// ingress cuts at the broker's message limit and leaves the window to the forwarder, which
+/// decides it at send time (services/RemoteWrite.Dapr/HandOff.cs).
 /// </summary>
-public sealed class WriteRequestPreparer(WriteLimits limits, TimeProvider time)
+public sealed class WriteRequestPreparer(WriteLimits limits, TimeProvider time, int? cutAtBytes = null, bool applyTimeWindow = true)
 {
+    private readonly int _cutAtBytes = cutAtBytes ?? limits.MaxPartBytes;
+
     public WriteLimits Limits => limits;
+
+    /// <summary>The largest compressed part this preparer produces.</summary>
+    public int CutAtBytes => _cutAtBytes;
 
     /// <summary>Throws <see cref="Errors.RemoteWriteException"/> (400/413/415) for bad input.</summary>
     public PreparedWrite Prepare(ReadOnlySpan<byte> body, string? contentType, string? contentEncoding)
@@ -49,7 +57,7 @@ public sealed class WriteRequestPreparer(WriteLimits limits, TimeProvider time)
                 changed = true;
             }
 
-            if (TimeWindowFilter.ApplyInPlace(ref decoded, scanner, limits, time.GetUtcNow(), out var tooOld, out var tooNew))
+            if (applyTimeWindow && TimeWindowFilter.ApplyInPlace(ref decoded, scanner, limits, time.GetUtcNow(), out var tooOld, out var tooNew))
             {
                 Add(dropped, DropReason.TooOld, tooOld);
                 Add(dropped, DropReason.TooNew, tooNew);
@@ -62,13 +70,13 @@ public sealed class WriteRequestPreparer(WriteLimits limits, TimeProvider time)
                 return new PreparedWrite(version, received, parts, dropped, false);
             }
 
-            if (!changed && body.Length <= limits.MaxPartBytes)
+            if (!changed && body.Length <= _cutAtBytes)
             {
                 parts.Add(new EncodedPart(PooledBuffer.CopyOf(body), scanner.Summary));
                 return new PreparedWrite(version, received, parts, dropped, true);
             }
 
-            var tooLarge = RequestSplitter.Split(decoded.Span, scanner, limits.MaxPartBytes, changed ? 0 : body.Length, parts);
+            var tooLarge = RequestSplitter.Split(decoded.Span, scanner, _cutAtBytes, changed ? 0 : body.Length, parts);
             Add(dropped, DropReason.TooLarge, new DropCounts(0, tooLarge, 0, 0));
             return new PreparedWrite(version, received, parts, dropped, false);
         }

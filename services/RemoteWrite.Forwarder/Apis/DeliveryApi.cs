@@ -1,16 +1,21 @@
 using System.Text.Json;
+using Dapr;
 using Dapr.AspNetCore;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Options;
 using RemoteWrite.Dapr;
+using RemoteWrite.Forwarder.Delivering;
 
 namespace RemoteWrite.Forwarder.Apis;
 
 /// <summary>
-/// The forwarder's subscription: announced on <c>GET /dapr/subscribe</c> (programmatic, with bulk
-/// subscribe when enabled) and served on <c>POST /deliveries</c>. A single delivery arrives as a
-/// CloudEvent that <c>UseCloudEvents</c> has already unwrapped into the body bytes
-/// (src/Dapr.AspNetCore/CloudEventsMiddleware.cs); a bulk delivery arrives as daprd's JSON envelope
-/// of entries, each event a CloudEvent with <c>data_base64</c> (dapr/dapr pkg/runtime/pubsub/bulk_subscriber.go).
+/// The forwarder's subscription: announced on <c>GET /dapr/subscribe</c> (programmatic, raw payload,
+/// bulk when enabled) and served on <c>POST /deliveries</c>. A bulk arrives as daprd's JSON envelope
+/// (the SDK's <see cref="BulkSubscribeMessage{TValue}"/>), each entry answered on its own
+/// (<see cref="BulkSubscribeAppResponse"/>); a single message as a CloudEvent that <c>UseCloudEvents</c>
+/// has unwrapped into the body bytes, its metadata in headers (pkg/runtime/subscription/postman/http/http.go).
+/// The endpoint accepts a full bulk of the largest messages (<see cref="ForwarderOptions.MaxDeliveryBodyBytes"/>),
+/// so daprd is never refused a delivery it would then retry forever.
 /// </summary>
 public static class DeliveryApi
 {
@@ -20,7 +25,9 @@ public static class DeliveryApi
         var requireToken = !string.IsNullOrEmpty(app.Configuration["APP_API_TOKEN"]);
 
         var subscribe = app.MapSubscribeHandler();
-        var deliveries = app.MapPost("/" + DaprNames.DeliveryRoute, HandleAsync).WithTopic(options.PubSubName, options.Topic);
+        var deliveries = app.MapPost("/" + DaprNames.DeliveryRoute, HandleAsync)
+            .WithTopic(options.PubSubName, options.Topic, enableRawPayload: true)
+            .WithMetadata(new BodySizeLimit(options.MaxDeliveryBodyBytes));
         if (options.BulkSubscribe)
         {
             deliveries.WithBulkSubscribe(new BulkSubscribeTopicOptions
@@ -44,19 +51,47 @@ public static class DeliveryApi
     private static async Task<IResult> HandleAsync(HttpContext context, DeliveryForwarder forwarder)
     {
         var request = context.Request;
-        using var body = new MemoryStream(request.ContentLength is long n and > 0 and < int.MaxValue ? (int)n : 64 * 1024);
-        await request.Body.CopyToAsync(body, context.RequestAborted);
-        var bytes = body.GetBuffer().AsMemory(0, (int)body.Length);
-
         if (IsJson(request.ContentType))
         {
-            var entries = BulkEnvelope.Read(bytes.Span);
-            var statuses = await forwarder.ForwardAsync(entries, context.RequestAborted);
-            return TypedResults.Ok(new BulkAnswer([.. entries.Select((e, i) => new BulkEntryAnswer(e.EntryId, statuses[i].ToWire()))]));
+            var bulk = await JsonSerializer.DeserializeAsync<BulkSubscribeMessage<BulkEvent>>(request.Body, JsonSerializerOptions.Web, context.RequestAborted);
+            var entries = bulk?.Entries ?? [];
+            var deliveries = new Delivery[entries.Count];
+            for (var i = 0; i < entries.Count; i++)
+            {
+                var entry = entries[i];
+                deliveries[i] = new Delivery(entry.EntryId ?? "", entry.Event?.Bytes ?? [], MessageFacts.TryRead(entry.Metadata, out var facts) ? facts : null);
+            }
+
+            var statuses = await forwarder.ForwardAsync(deliveries, context.RequestAborted);
+            var answers = new List<BulkSubscribeAppResponseEntry>(deliveries.Length);
+            for (var i = 0; i < deliveries.Length; i++)
+            {
+                answers.Add(new BulkSubscribeAppResponseEntry(deliveries[i].EntryId, statuses[i].ToSdk()));
+            }
+
+            return TypedResults.Ok(new BulkSubscribeAppResponse(answers));
         }
 
-        var status = (await forwarder.ForwardAsync([new Delivery("", bytes)], context.RequestAborted))[0];
+        using var body = new MemoryStream(request.ContentLength is long n and > 0 and < int.MaxValue ? (int)n : 64 * 1024);
+        await request.Body.CopyToAsync(body, context.RequestAborted);
+        var single = new Delivery("", body.GetBuffer().AsMemory(0, (int)body.Length), MessageFacts.TryRead(FactsFromHeaders(request.Headers), out var f) ? f : null);
+        var status = (await forwarder.ForwardAsync([single], context.RequestAborted))[0];
         return TypedResults.Ok(new SingleAnswer(status.ToWire()));
+    }
+
+    // daprd passes a single message's metadata as HTTP headers (WithCustomHTTPMetadata).
+    private static Dictionary<string, string> FactsFromHeaders(IHeaderDictionary headers)
+    {
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var key in (string[])[HandOff.FormatKey, HandOff.SamplesKey, HandOff.HistogramsKey, HandOff.MinTimestampKey, HandOff.MaxTimestampKey, HandOff.DestinationKey])
+        {
+            if (headers.TryGetValue(key, out var value) && value.Count > 0 && value[0] is { } text)
+            {
+                metadata[key] = text;
+            }
+        }
+
+        return metadata;
     }
 
     private static bool IsJson(string? contentType) =>
@@ -64,7 +99,9 @@ public static class DeliveryApi
 
     private sealed record SingleAnswer(string Status);
 
-    private sealed record BulkAnswer(IReadOnlyList<BulkEntryAnswer> Statuses);
-
-    private sealed record BulkEntryAnswer(string EntryId, string Status);
+    // Routing applies it before any middleware reads the body (IRequestSizeLimitMetadata, ASP.NET Core 8+).
+    private sealed class BodySizeLimit(long bytes) : IRequestSizeLimitMetadata
+    {
+        public long? MaxRequestBodySize { get; } = bytes;
+    }
 }

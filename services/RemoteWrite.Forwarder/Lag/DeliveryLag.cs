@@ -5,7 +5,7 @@ namespace RemoteWrite.Forwarder.Lag;
 
 /// <summary>
 /// How far behind the forwarder is, from the oldest-timestamp metadata the ingress attaches to each
-/// message (<see cref="RemoteWrite.Dapr.MessageMetadata.OldestTimestampMs"/>): the age of the oldest
+/// message (<see cref="RemoteWrite.Dapr.HandOff.MinTimestampKey"/>): the age of the oldest
 /// sample it is sending now (a gauge: what KEDA and the alert rules read) and, per delivery Azure
 /// accepted, the age of its oldest sample then (a histogram: timestamp to Azure, p50/p99).
 /// </summary>

@@ -29,7 +29,7 @@ public sealed class DeliveryLagMiddleware(RequestDelegate next, DeliveryLag lag)
         try
         {
             // daprd passes a single delivery's metadata as HTTP headers (postman/http/http.go).
-            if (long.TryParse(context.Request.Headers[MessageMetadata.OldestTimestampMs], NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms))
+            if (long.TryParse(context.Request.Headers[HandOff.MinTimestampKey], NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms))
             {
                 delivery.Saw(ms);
             }

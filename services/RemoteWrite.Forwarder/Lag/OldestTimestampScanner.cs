@@ -4,14 +4,14 @@ using RemoteWrite.Dapr;
 namespace RemoteWrite.Forwarder.Lag;
 
 /// <summary>
-/// Finds <c>"rw-oldest-ms":"&lt;ms&gt;"</c> in a bulk delivery's JSON as it streams past, without parsing
+/// Finds <c>"rw-min-ms":"&lt;ms&gt;"</c> in a bulk delivery's JSON as it streams past, without parsing
 /// it: daprd writes each entry's message metadata into the entry's <c>metadata</c> object
 /// (CONTRACT.md §4b, DeliverBulk), and the key cannot occur inside an event (base64 has no quotes, a
 /// CloudEvent has no such key). A vectorized search costs far less than a second JSON parse.
 /// </summary>
 public sealed class OldestTimestampScanner(InFlightDelivery delivery)
 {
-    private static readonly byte[] Key = System.Text.Encoding.ASCII.GetBytes($"\"{MessageMetadata.OldestTimestampMs}\"");
+    private static readonly byte[] Key = System.Text.Encoding.ASCII.GetBytes($"\"{HandOff.MinTimestampKey}\"");
 
     // A key plus separator and a 19-digit number fits: enough of the previous chunk to find a match across reads.
     private static readonly int Overlap = Key.Length + 32;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using RemoteWrite.Core.Configuration;
-using RemoteWrite.Core.Identity;
 
 namespace RemoteWrite.Standalone.Configuration;
 
@@ -10,8 +9,6 @@ namespace RemoteWrite.Standalone.Configuration;
 /// </summary>
 public sealed class SideCarSettings : IValidatedOptions
 {
-    public string? IdentityType { get; set; }
-
     public string? ListeningPort { get; set; }
 
     public string? TraceLogging { get; set; }
@@ -32,11 +29,6 @@ public sealed class SideCarSettings : IValidatedOptions
 
     public IEnumerable<string> Validate()
     {
-        if (!string.IsNullOrWhiteSpace(IdentityType) && SideCarEnvironment.ParseIdentityType(IdentityType) is null)
-        {
-            yield return $"{SideCarVariables.IdentityType} '{IdentityType}' is not one of userAssigned, systemAssigned, aadApplication, workloadIdentity.";
-        }
-
         if (!string.IsNullOrWhiteSpace(ListeningPort) && Port is not (> 0 and <= 65535))
         {
             yield return $"{SideCarVariables.ListeningPort} '{ListeningPort}' is not a port number (1-65535).";
@@ -64,10 +56,5 @@ public sealed class SideCarSettings : IValidatedOptions
         }
     }
 
-    internal static bool? ParseBool(string? text) => text?.Trim().ToLowerInvariant() switch
-    {
-        "true" or "1" or "yes" or "on" => true,
-        "false" or "0" or "no" or "off" or "" => false,
-        _ => null,
-    };
+    internal static bool? ParseBool(string? text) => SideCarEnvironment.ParseBool(text);
 }

@@ -1,65 +1,65 @@
 using System.Text;
+using System.Text.Json;
+using Dapr.AspNetCore;
 using RemoteWrite.DaprSidecar;
 using RemoteWrite.Forwarder.Apis;
 
 namespace RemoteWrite.Dapr.Tests.Forwarder;
 
-/// <summary>Reading daprd's bulk delivery (dapr/dapr pkg/runtime/pubsub/bulk_subscriber.go), built here by the stand-in's own CloudEvent code.</summary>
+/// <summary>
+/// Reading daprd's bulk delivery with the SDK's <see cref="BulkSubscribeMessage{TValue}"/> and
+/// <see cref="BulkEvent"/>: a raw-payload entry's event is a base64 string (dapr/dapr
+/// pkg/runtime/subscription/bulksubscription.go); a CloudEvent entry (built by the stand-in's own code)
+/// carries <c>data_base64</c>.
+/// </summary>
 public sealed class BulkEnvelopeTests
 {
     [Fact]
-    public void Entries_carry_their_ids_and_the_bytes_of_data_base64()
+    public void Raw_payload_entries_carry_their_ids_bytes_and_metadata()
     {
         byte[] a = [0x00, 0xff, 0x10, 0x80], b = [0x7f, 0xfe];
-        var json = Envelope(("e1", Event(a)), ("e2", Event(b)));
+        var json = $$"""{"id":"bulk","topic":"t","pubsubname":"p","metadata":{},"entries":[{"entryId":"e1","event":"{{Convert.ToBase64String(a)}}","metadata":{"rw-format":"1"},"contentType":"application/octet-stream"},{"entryId":"e2","event":"{{Convert.ToBase64String(b)}}","metadata":{},"contentType":"application/octet-stream"}]}""";
 
-        var deliveries = BulkEnvelope.Read(json);
+        var bulk = Read(json);
 
-        Assert.Equal(["e1", "e2"], deliveries.Select(d => d.EntryId));
-        Assert.Equal(a, deliveries[0].Body.ToArray());
-        Assert.Equal(b, deliveries[1].Body.ToArray());
+        Assert.Equal(["e1", "e2"], bulk.Entries.Select(e => e.EntryId));
+        Assert.Equal(a, bulk.Entries[0].Event.Bytes);
+        Assert.Equal(b, bulk.Entries[1].Event.Bytes);
+        Assert.Equal("1", bulk.Entries[0].Metadata["rw-format"]);
     }
 
     [Fact]
-    public void Keys_match_case_insensitively_and_a_raw_payload_event_is_the_base64_itself()
+    public void A_cloud_event_entry_gives_the_bytes_of_data_base64()
     {
-        var json = Encoding.UTF8.GetBytes("""{"Entries":[{"EntryID":"r1","Event":"AQID","contentType":"application/octet-stream"}]}""");
+        byte[] data = [1, 2, 3, 250];
+        var cloudEvent = CloudEventFactory.Create("id", DaprNames.IngressAppId, DaprNames.PubSub, DaprNames.Topic, data, HandOff.ContentType, DateTimeOffset.UtcNow);
+        var json = $$"""{"entries":[{"entryId":"c1","event":{{Encoding.UTF8.GetString(cloudEvent)}},"contentType":"application/cloudevents+json"}]}""";
 
-        var delivery = Assert.Single(BulkEnvelope.Read(json));
-
-        Assert.Equal("r1", delivery.EntryId);
-        Assert.Equal([1, 2, 3], delivery.Body.ToArray());
+        Assert.Equal(data, Assert.Single(Read(json).Entries).Event.Bytes);
     }
 
     [Fact]
-    public void Entries_without_usable_bytes_are_kept_with_an_empty_body_so_they_can_be_answered_drop()
+    public void Events_without_usable_bytes_are_empty_so_they_can_be_answered_drop()
     {
         var text = CloudEventFactory.Create("id", "app", "ps", "t", Encoding.UTF8.GetBytes("hello"), "text/plain", DateTimeOffset.UtcNow);
-        var json = Envelope(
-            ("text", text),
-            ("bad-base64", Encoding.UTF8.GetBytes("""{"data_base64":"%%%not base64"}""")),
-            ("number", Encoding.UTF8.GetBytes("42")));
-        var withoutEvent = Encoding.UTF8.GetBytes("""{"entries":[{"entryId":"no-event"}]}""");
+        var json = $$"""{"entries":[{"entryId":"text","event":{{Encoding.UTF8.GetString(text)}}},{"entryId":"bad","event":"%%%not base64"},{"entryId":"number","event":42}]}""";
 
-        var deliveries = BulkEnvelope.Read(json).Concat(BulkEnvelope.Read(withoutEvent)).ToList();
+        var bulk = Read(json);
 
-        Assert.Equal(["text", "bad-base64", "number", "no-event"], deliveries.Select(d => d.EntryId));
-        Assert.All(deliveries, d => Assert.True(d.Body.IsEmpty));
+        Assert.Equal(["text", "bad", "number"], bulk.Entries.Select(e => e.EntryId));
+        Assert.All(bulk.Entries, e => Assert.Empty(e.Event.Bytes));
     }
 
     [Fact]
-    public void A_document_without_entries_has_no_deliveries()
+    public void The_answer_has_one_status_per_entry_in_the_shape_daprd_reads()
     {
-        Assert.Empty(BulkEnvelope.Read("""{"id":"x","topic":"t"}"""u8));
-        Assert.Empty(BulkEnvelope.Read("""{"entries":{}}"""u8));
+        var answer = new BulkSubscribeAppResponse([new BulkSubscribeAppResponseEntry("e1", BulkSubscribeAppResponseStatus.SUCCESS), new BulkSubscribeAppResponseEntry("e2", BulkSubscribeAppResponseStatus.RETRY)]);
+
+        var json = JsonSerializer.Serialize(answer, JsonSerializerOptions.Web);
+
+        Assert.Equal("""{"statuses":[{"entryId":"e1","status":"SUCCESS"},{"entryId":"e2","status":"RETRY"}]}""", json);
     }
 
-    private static byte[] Event(byte[] data) =>
-        CloudEventFactory.Create(Guid.NewGuid().ToString(), DaprNames.IngressAppId, DaprNames.PubSub, DaprNames.Topic, data, MessageMetadata.ContentType, DateTimeOffset.UtcNow);
-
-    private static byte[] Envelope(params (string Id, byte[] Event)[] entries)
-    {
-        var items = entries.Select(e => $$"""{"entryId":"{{e.Id}}","event":{{Encoding.UTF8.GetString(e.Event)}},"metadata":{},"contentType":"application/cloudevents+json"}""");
-        return Encoding.UTF8.GetBytes($$"""{"id":"bulk","type":"com.dapr.event.sent.bulk","topic":"{{DaprNames.Topic}}","pubsubname":"{{DaprNames.PubSub}}","metadata":{},"entries":[{{string.Join(",", items)}}]}""");
-    }
+    private static BulkSubscribeMessage<BulkEvent> Read(string json) =>
+        JsonSerializer.Deserialize<BulkSubscribeMessage<BulkEvent>>(json, JsonSerializerOptions.Web)!;
 }

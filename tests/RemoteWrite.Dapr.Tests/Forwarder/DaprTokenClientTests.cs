@@ -1,6 +1,7 @@
 using System.Net;
 using Azure.Core;
 using RemoteWrite.Forwarder;
+using RemoteWrite.Forwarder.Delivering;
 
 namespace RemoteWrite.Dapr.Tests.Forwarder;
 
@@ -32,7 +33,7 @@ public sealed class DaprTokenClientTests : IDisposable
     }
 
     [Fact]
-    public async Task A_token_azure_refused_is_forgotten_and_fetched_again()
+    public async Task A_token_azure_refused_is_forgotten_and_replaced_at_the_token_service_by_its_hash()
     {
         _h.AnswerTokens("token-1");
         var first = (await _h.Tokens.GetTokenAsync(CancellationToken.None))!.Value;
@@ -44,7 +45,18 @@ public sealed class DaprTokenClientTests : IDisposable
         _h.Tokens.Invalidate(first);
         Assert.False(_h.Tokens.HasToken);
         Assert.Equal("token-2", (await _h.Tokens.GetTokenAsync(CancellationToken.None))?.Token);
-        Assert.Equal(2, _h.Sidecar.Requests.Count);
+
+        var refresh = _h.Sidecar.Requests.ElementAt(1);
+        var body = System.Text.Encoding.UTF8.GetString(refresh.Body);
+        Assert.Equal(HttpMethod.Post, refresh.Method);
+        Assert.Equal($"/v1.0/invoke/{DaprNames.TokenServiceAppId}/method/{DaprNames.TokenRefreshMethod}", refresh.Uri.AbsolutePath);
+        Assert.Contains(TokenRefreshRequest.Hash("token-1"), body);
+        Assert.DoesNotContain("token-1", body);
+
+        // The next fetch is a plain one again.
+        _h.Time.Advance(TimeSpan.FromMinutes(58));
+        _ = await _h.Tokens.GetTokenAsync(CancellationToken.None);
+        Assert.Equal(HttpMethod.Get, _h.Sidecar.Requests.ElementAt(2).Method);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Net;
 using RemoteWrite.Core.Batching;
 using RemoteWrite.Dapr.Tests.Infrastructure;
 using RemoteWrite.Forwarder;
+using RemoteWrite.Forwarder.Delivering;
 
 namespace RemoteWrite.Dapr.Tests.Forwarder;
 
@@ -91,7 +92,7 @@ public sealed class DeliveryForwarderTests : IDisposable
         var statuses = await _h.Forwarder.ForwardAsync(deliveries, CancellationToken.None);
 
         Assert.Equal([DeliveryStatus.Success, DeliveryStatus.Drop, DeliveryStatus.Drop], statuses);
-        Assert.Equal(2, _h.Sum("remotewrite.forwarder.dropped", "invalid"));
+        Assert.Equal(2, _h.Sum("remotewrite.forwarder.dropped.messages", "invalid"));
         Assert.Equal(2, _h.Invalid.Take().Values.Sum());
         Assert.Equal((5, 5), RemoteWriteBodies.Count(Assert.Single(_h.Azure.Requests).Body));
     }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using RemoteWrite.Core.Azure;
 using RemoteWrite.Forwarder;
+using RemoteWrite.Forwarder.Delivering;
 
 namespace RemoteWrite.Dapr.Tests.Forwarder;
 

@@ -80,6 +80,8 @@ public sealed class DaprStack : IAsyncDisposable
             AppApiToken = Secret(),
             DeliveryRetry = DaprYaml.DeliveryRetry(),
             RedeliverAfterRetriesExhausted = DaprYaml.ProcessingTimeout(),
+            Concurrency = DaprYaml.PubSubSettings().Concurrency,
+            AppTimeout = DaprYaml.DeliveryTimeout(),
             MtlsEnabled = DaprYaml.MtlsEnabled(),
         }, Network);
         TokenSidecar = await DaprSidecarStandIn.StartAsync(new SidecarOptions
@@ -100,15 +102,19 @@ public sealed class DaprStack : IAsyncDisposable
 
         TokenService = DaprApp("RemoteWrite.TokenService", tokenPort, With(TokenSidecar.AppEnvironment, new Dictionary<string, string>
         {
-            ["Identity__Type"] = "AadApplication",
-            ["Identity__ClientId"] = DevClientId,
-            ["Identity__TenantId"] = TenantId,
-            ["Identity__AuthorityHost"] = LocalAzure.HttpsAddress.ToString(),
+            // The side car's names, as a user of the side car writes them.
+            ["IDENTITY_TYPE"] = "aadApplication",
+            ["AZURE_CLIENT_ID"] = DevClientId,
+            ["AZURE_TENANT_ID"] = TenantId,
+            ["AZURE_AUTHORITY_HOST"] = LocalAzure.HttpsAddress.ToString(),
             ["SSL_CERT_FILE"] = LocalAzure.CaBundlePath,
+
+            // A token Azure refuses is replaced however young it is (the default waits 10 s).
+            ["Identity__MinTokenAgeToInvalidate"] = "00:00:00",
         }));
         Forwarder = DaprApp("RemoteWrite.Forwarder", forwarderPort, With(ForwarderSidecar.AppEnvironment, With(new Dictionary<string, string>
         {
-            ["AzureMonitor__IngestionUrl"] = LocalAzure.IngestionUrl(Dcr),
+            ["INGESTION_URL"] = LocalAzure.IngestionUrl(Dcr),
             ["Forwarder__BulkMaxAwaitMs"] = "200",
             ["Forwarder__ReportInterval"] = "00:00:05",
             ["PublishSummary__Interval"] = "00:00:05",

@@ -18,10 +18,12 @@ public static class DaprYaml
 
     public static bool MtlsEnabled() => ConfigurationFile.MtlsEnabled(Configuration);
 
+    /// <summary>The pub/sub component's settings as components-contrib parses them.</summary>
+    public static RedisPubSubSettings PubSubSettings() => RedisPubSubSettings.FromFile(PubSub);
+
     /// <summary>The pub/sub component's <c>processingTimeout</c>: when Redis hands an unacknowledged message out again.</summary>
-    public static TimeSpan ProcessingTimeout()
-    {
-        var item = ((List<object?>)MiniYaml.At(MiniYaml.ParseFile(PubSub), "spec", "metadata")!).First(m => (string?)MiniYaml.At(m, "name") == "processingTimeout");
-        return ResiliencyFile.ParseDuration((string)MiniYaml.At(item, "value")!);
-    }
+    public static TimeSpan ProcessingTimeout() => PubSubSettings().ProcessingTimeout;
+
+    /// <summary>How long daprd waits for one delivery to the forwarder.</summary>
+    public static TimeSpan DeliveryTimeout() => ResiliencyFile.InboundTimeout(Resiliency, DaprNames.PubSub);
 }

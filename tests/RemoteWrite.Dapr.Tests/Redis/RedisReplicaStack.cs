@@ -43,7 +43,18 @@ public sealed class RedisReplicaStack : IAsyncDisposable
 
     public static async Task<RedisReplicaStack> StartAsync(int ingresses, int forwarders, IReadOnlyDictionary<string, string>? forwarderEnvironment = null)
     {
-        var stack = new RedisReplicaStack(RedisPubSubSettings.FromComponentFile(DaprYaml.PubSub), forwarderEnvironment ?? new Dictionary<string, string>());
+        var settings = DaprYaml.PubSubSettings();
+        // processingTimeout bounds how long a dead replica's messages wait (the kill tests wait it out).
+        // CI shortens it (RW_PROCESSING_TIMEOUT_MS, 30000 by default; "file" keeps the shipped value):
+        // shorter is the safe direction, since daprd's handler context ends at processingTimeout
+        // (pubsub/redis/redis.go processMessage) and an unacknowledged message is then claimed again.
+        var timeout = Environment.GetEnvironmentVariable("RW_PROCESSING_TIMEOUT_MS") is { Length: > 0 } t ? t : "30000";
+        if (timeout != "file")
+        {
+            settings = settings with { ProcessingTimeout = TimeSpan.FromMilliseconds(int.Parse(timeout, System.Globalization.CultureInfo.InvariantCulture)) };
+        }
+
+        var stack = new RedisReplicaStack(settings, forwarderEnvironment ?? new Dictionary<string, string>());
         try
         {
             await stack.StartCoreAsync(ingresses, forwarders);
@@ -81,11 +92,12 @@ public sealed class RedisReplicaStack : IAsyncDisposable
         await LocalAzure.WaitHealthyAsync(TimeSpan.FromSeconds(60));
         Token = new Replica(DaprStack.DaprApp("RemoteWrite.TokenService", tokenPort, DaprStack.With(tokenSidecar.AppEnvironment, new Dictionary<string, string>
         {
-            ["Identity__Type"] = "AadApplication",
-            ["Identity__ClientId"] = DaprStack.DevClientId,
-            ["Identity__TenantId"] = DaprStack.TenantId,
-            ["Identity__AuthorityHost"] = LocalAzure.HttpsAddress.ToString(),
+            ["IDENTITY_TYPE"] = "aadApplication",
+            ["AZURE_CLIENT_ID"] = DaprStack.DevClientId,
+            ["AZURE_TENANT_ID"] = DaprStack.TenantId,
+            ["AZURE_AUTHORITY_HOST"] = LocalAzure.HttpsAddress.ToString(),
             ["SSL_CERT_FILE"] = LocalAzure.CaBundlePath,
+            ["Identity__MinTokenAgeToInvalidate"] = "00:00:00",
         })), tokenSidecar);
         Token.App.Start();
         await Token.App.WaitUntilAsync("/ready", TimeSpan.FromSeconds(90));
@@ -130,12 +142,13 @@ public sealed class RedisReplicaStack : IAsyncDisposable
             DeliveryRetry = DaprYaml.DeliveryRetry(),
             RedeliverAfterRetriesExhausted = PubSub.ProcessingTimeout,
             Concurrency = PubSub.Concurrency,
+            AppTimeout = DaprYaml.DeliveryTimeout(),
             MtlsEnabled = DaprYaml.MtlsEnabled(),
             Redis = PubSub,
         }, Network);
         var app = DaprStack.DaprApp("RemoteWrite.Forwarder", port, DaprStack.With(sidecar.AppEnvironment, DaprStack.With(new Dictionary<string, string>
         {
-            ["AzureMonitor__IngestionUrl"] = LocalAzure.IngestionUrl(DaprStack.Dcr),
+            ["INGESTION_URL"] = LocalAzure.IngestionUrl(DaprStack.Dcr),
             ["Forwarder__BulkMaxAwaitMs"] = "200",
             ["Forwarder__ReportInterval"] = "00:00:05",
             ["PublishSummary__Interval"] = "00:00:05",
@@ -186,6 +199,9 @@ public sealed class RedisReplicaStack : IAsyncDisposable
         var text = await Http.GetStringAsync(new Uri(service.Address, "/metrics"));
         return PrometheusText.Sum(text, name, labelFilter);
     }
+
+    /// <summary>Messages the live forwarders' sidecars acknowledged after daprd gave up on them (lost; see <see cref="RedisStreamsBroker.AcknowledgedAfterGivingUp"/>).</summary>
+    public long GaveUp => Forwarders.Sum(f => ((RedisStreamsBroker)f.Sidecar.Runtime.Broker).AcknowledgedAfterGivingUp);
 
     /// <summary>Messages the forwarders' sidecars took over from a dead or slow replica (XCLAIM), over the live sidecars.</summary>
     public long Reclaimed => Forwarders.Sum(f => ((RedisStreamsBroker)f.Sidecar.Runtime.Broker).Reclaimed);

@@ -22,19 +22,37 @@ public sealed class CloudEventContentTypeTests
         var body = RemoteWriteBodies.Batch("content-type", 0, 20, 2);
 
         await dapr.PublishByteEventAsync(DaprNames.PubSub, DaprNames.Topic, body, "application/x-protobuf");
-        await dapr.PublishByteEventAsync(DaprNames.PubSub, DaprNames.Topic, body, MessageMetadata.ContentType);
+        await dapr.PublishByteEventAsync(DaprNames.PubSub, DaprNames.Topic, body, HandOff.ContentType);
 
         var stored = broker.Messages(DaprNames.PubSub, DaprNames.Topic);
         Assert.Equal(2, stored.Count);
-        using (var protobuf = JsonDocument.Parse(stored[0].CloudEventJson))
+        using (var protobuf = JsonDocument.Parse(stored[0].Data))
         {
             Assert.False(protobuf.RootElement.TryGetProperty("data_base64", out _));
             var text = protobuf.RootElement.GetProperty("data").GetString()!;
             Assert.NotEqual(body, System.Text.Encoding.UTF8.GetBytes(text));
         }
 
-        using var octet = JsonDocument.Parse(stored[1].CloudEventJson);
-        Assert.Equal(MessageMetadata.ContentType, octet.RootElement.GetProperty("datacontenttype").GetString());
+        using var octet = JsonDocument.Parse(stored[1].Data);
+        Assert.Equal(HandOff.ContentType, octet.RootElement.GetProperty("datacontenttype").GetString());
         Assert.Equal(body, octet.RootElement.GetProperty("data_base64").GetBytesFromBase64());
+    }
+
+    [Fact]
+    public async Task A_raw_payload_publish_stores_the_bytes_themselves_with_the_metadata()
+    {
+        var broker = new InMemoryBroker(DaprNames.PubSub);
+        await using var sidecar = await DaprSidecarStandIn.StartAsync(new SidecarOptions { AppId = DaprNames.IngressAppId }, new DaprNetwork(broker));
+        using var dapr = new DaprClientBuilder().UseGrpcEndpoint(sidecar.GrpcEndpoint.ToString()).UseHttpEndpoint(sidecar.HttpEndpoint.ToString()).Build();
+        var body = RemoteWriteBodies.Batch("raw", 0, 20, 2);
+        var facts = new MessageFacts(40, 0, 1, 2, "d");
+
+        await dapr.PublishByteEventAsync(DaprNames.PubSub, DaprNames.Topic, body, HandOff.ContentType, facts.ToPublishMetadata());
+
+        var stored = Assert.Single(broker.Messages(DaprNames.PubSub, DaprNames.Topic));
+        Assert.True(stored.Raw);
+        Assert.Equal(body, stored.Data);
+        Assert.True(MessageFacts.TryRead(stored.Metadata, out var read));
+        Assert.Equal(facts, read);
     }
 }

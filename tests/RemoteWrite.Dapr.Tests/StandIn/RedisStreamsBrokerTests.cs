@@ -15,24 +15,6 @@ public sealed class RedisStreamsBrokerTests(ITestOutputHelper output)
     private const string App = DaprNames.ForwarderAppId;
     private const string Topic = DaprNames.Topic;
 
-    [Fact]
-    public void Settings_come_from_components_pubsub_yaml_with_components_contrib_parsing()
-    {
-        var shipped = RedisPubSubSettings.FromComponentFile(DaprYaml.PubSub);
-        Assert.Equal(DaprNames.PubSub, shipped.Name);
-        Assert.Equal(DaprYaml.ProcessingTimeout(), shipped.ProcessingTimeout);
-        Assert.True(shipped.Concurrency > 0 && shipped.QueueDepth > 0 && shipped.MaxLenApprox > 0);
-
-        // A bare number is milliseconds; redeliverInterval is read only as a number (settings.go `mapstructure:"-"`).
-        var parsed = RedisPubSubSettings.FromMetadata(new Dictionary<string, string> { ["processingTimeout"] = "1500", ["redeliverInterval"] = "250", ["queueDepth"] = "7" });
-        Assert.Equal(TimeSpan.FromMilliseconds(1500), parsed.ProcessingTimeout);
-        Assert.Equal(TimeSpan.FromMilliseconds(250), parsed.RedeliverInterval);
-        Assert.Equal(7, parsed.QueueDepth);
-        var durations = RedisPubSubSettings.FromMetadata(new Dictionary<string, string> { ["processingTimeout"] = "2m", ["redeliverInterval"] = "5s" });
-        Assert.Equal(TimeSpan.FromMinutes(2), durations.ProcessingTimeout);
-        Assert.Equal(TimeSpan.FromSeconds(15), durations.RedeliverInterval);
-    }
-
     [RedisFact]
     public async Task Publish_stores_bytes_and_metadata_as_given_and_maxlen_approx_bounds_the_stream()
     {
@@ -42,7 +24,7 @@ public sealed class RedisStreamsBrokerTests(ITestOutputHelper output)
         await broker.PublishAsync(first);
         var stored = Assert.Single(broker.Messages(DaprNames.PubSub, Topic));
         Assert.Equal(first.Id, stored.Id);
-        Assert.Equal(first.CloudEventJson, stored.CloudEventJson);
+        Assert.Equal(first.Data, stored.Data);
         Assert.Equal(first.Metadata, stored.Metadata);
         Assert.Equal(first.DataBytes, stored.DataBytes);
 
@@ -178,13 +160,13 @@ public sealed class RedisStreamsBrokerTests(ITestOutputHelper output)
     }
 
     private static RedisStreamsBroker Broker(RedisServerProcess redis, Dictionary<string, string> metadata) =>
-        new(DaprNames.PubSub, RedisPubSubSettings.FromMetadata(metadata) with { Host = redis.Address }, App);
+        new(DaprNames.PubSub, RedisPubSubSettings.Parse(metadata) with { Host = redis.Address }, App);
 
     private static BrokerMessage Message(int i)
     {
         var data = new byte[200 + (i % 50)];
         Random.Shared.NextBytes(data);
         return new BrokerMessage(Guid.NewGuid().ToString(), DaprNames.PubSub, Topic, data,
-            new Dictionary<string, string> { [MessageMetadata.Samples] = i.ToString(System.Globalization.CultureInfo.InvariantCulture), [MessageMetadata.OldestTimestampMs] = "1700000000000" }, data.Length);
+            new Dictionary<string, string> { [HandOff.SamplesKey] = i.ToString(System.Globalization.CultureInfo.InvariantCulture), [HandOff.MinTimestampKey] = "1700000000000" }, data.Length);
     }
 }

@@ -9,13 +9,26 @@ public sealed class ResiliencyFileTests : IDisposable
     private readonly string _file = Path.GetTempFileName();
 
     [Fact]
-    public void The_repository_policy_retries_deliveries_forever_with_growing_capped_waits()
+    public void The_repository_policy_retries_deliveries_with_growing_capped_waits_for_less_than_the_processing_timeout()
     {
         var retry = DaprYaml.DeliveryRetry();
-        Assert.False(retry.Exhausted(1_000_000));
         Assert.Equal(RetryPolicy.Default.InitialInterval, retry.Delay(0)); // resiliency.yaml sets no initialInterval
         Assert.True(retry.Delay(3) > retry.Delay(0));
         Assert.Equal(retry.MaxInterval, retry.Delay(100));
+
+        // Long enough to ride out a couple of minutes of Azure failures within one delivery; short
+        // enough (with every attempt taking the forwarder's whole deadline, once) that Redis does not
+        // claim a message daprd still retries (pubsub/redis/redis.go processMessage: the handler's
+        // context ends at processingTimeout).
+        Assert.True(retry.MaxRetries > 0 && retry.Exhausted((int)retry.MaxRetries));
+        var backoff = TimeSpan.Zero;
+        for (var i = 0; i < retry.MaxRetries; i++)
+        {
+            backoff += retry.Delay(i);
+        }
+
+        Assert.InRange(backoff, TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(4));
+        Assert.True(backoff + DaprYaml.DeliveryTimeout() < DaprYaml.ProcessingTimeout(), $"{backoff} of backoff + one delivery timeout must stay under processingTimeout {DaprYaml.ProcessingTimeout()}");
     }
 
     [Fact]

@@ -10,7 +10,12 @@ namespace RemoteWrite.Core.Azure.Reporting;
 /// </summary>
 public static class PublishSummaryLine
 {
-    public static string Format(DateTimeOffset time, PublishSnapshot snapshot)
+    /// <param name="withDeliveryCounts">
+    /// The Dapr forwarder appends <c>retriedMessages</c> (handed back to the broker) and
+    /// <c>droppedSamples</c> (on purpose, by reason in <c>/metrics</c>) after the side car's keys, so
+    /// parsers of the side car's line keep working; the standalone relay writes the side car's line exactly.
+    /// </param>
+    public static string Format(DateTimeOffset time, PublishSnapshot snapshot, bool withDeliveryCounts = false)
     {
         var seconds = Math.Round(snapshot.AverageRequestSeconds, 3, MidpointRounding.AwayFromZero);
 
@@ -20,8 +25,11 @@ public static class PublishSummaryLine
             seconds = 0.001;
         }
 
-        return string.Create(
+        var line = string.Create(
             CultureInfo.InvariantCulture,
             $"time=\"{time.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}\" level=info msg=\"Metric packets published in last 1 minute\" avgBytesPerRequest={snapshot.AverageBytesPerRequest} avgRequestDurationInSec={seconds:0.###} failedPublishing={snapshot.Failed} successfullyPublished={snapshot.Succeeded}");
+        return withDeliveryCounts
+            ? line + string.Create(CultureInfo.InvariantCulture, $" retriedMessages={snapshot.Retried} droppedSamples={snapshot.Dropped}")
+            : line;
     }
 }

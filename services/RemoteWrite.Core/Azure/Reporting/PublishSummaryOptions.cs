@@ -9,6 +9,9 @@ public sealed class PublishSummaryOptions : IValidatedOptions
 
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>Append retried messages and dropped samples to the line (the Dapr forwarder sets it).</summary>
+    public bool WithDeliveryCounts { get; set; }
+
     public IEnumerable<string> Validate()
     {
         if (Interval <= TimeSpan.Zero)

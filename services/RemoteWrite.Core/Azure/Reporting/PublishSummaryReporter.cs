@@ -13,6 +13,8 @@ public sealed class PublishSummaryReporter(PublishStatistics statistics, Publish
 
     public TimeSpan Interval { get; } = options?.Value.Interval ?? TimeSpan.FromMinutes(1);
 
+    private readonly bool _withDeliveryCounts = options?.Value.WithDeliveryCounts ?? false;
+
     // The minute starts when the host starts, not whenever the background task gets a thread.
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -32,7 +34,7 @@ public sealed class PublishSummaryReporter(PublishStatistics statistics, Publish
         {
             while (await _timer!.WaitForNextTickAsync(stoppingToken))
             {
-                output.WriteLine(PublishSummaryLine.Format(time.GetUtcNow(), statistics.TakeSnapshot()));
+                output.WriteLine(PublishSummaryLine.Format(time.GetUtcNow(), statistics.TakeSnapshot(), _withDeliveryCounts));
             }
         }
         catch (OperationCanceledException)

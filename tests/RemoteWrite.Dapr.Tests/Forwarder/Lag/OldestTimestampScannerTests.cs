@@ -7,9 +7,9 @@ public sealed class OldestTimestampScannerTests
 {
     // A bulk envelope as daprd writes it: each entry's message metadata in its "metadata" object.
     private static readonly byte[] Envelope = Encoding.UTF8.GetBytes(
-        """{"id":"b","entries":[{"entryId":"1","event":{"data_base64":"AAAA"},"metadata":{"rw-samples":"10","rw-oldest-ms":"1700000000500"},"contentType":"application/cloudevents+json"},""" +
-        """{"entryId":"2","event":"QkJCQg==","metadata":{"rw-oldest-ms" : "1700000000100","rw-samples":"3"},"contentType":"application/octet-stream"},""" +
-        """{"entryId":"3","event":"Q0ND","metadata":{"rw-oldest-ms":"1700000000900"}}],"topic":"remotewrite"}""");
+        """{"id":"b","entries":[{"entryId":"1","event":{"data_base64":"AAAA"},"metadata":{"rw-samples":"10","rw-min-ms":"1700000000500"},"contentType":"application/cloudevents+json"},""" +
+        """{"entryId":"2","event":"QkJCQg==","metadata":{"rw-min-ms" : "1700000000100","rw-samples":"3"},"contentType":"application/octet-stream"},""" +
+        """{"entryId":"3","event":"Q0ND","metadata":{"rw-min-ms":"1700000000900"}}],"topic":"remotewrite"}""");
 
     [Theory]
     [InlineData(1)]
@@ -33,7 +33,7 @@ public sealed class OldestTimestampScannerTests
     public void A_body_without_the_key_leaves_it_unknown()
     {
         var delivery = new InFlightDelivery();
-        new OldestTimestampScanner(delivery).Scan("""{"entries":[{"entryId":"1","event":"AAAA","metadata":{"rw-oldest-ms":"x"}}]}"""u8);
+        new OldestTimestampScanner(delivery).Scan("""{"entries":[{"entryId":"1","event":"AAAA","metadata":{"rw-min-ms":"x"}}]}"""u8);
         Assert.Equal(long.MaxValue, delivery.OldestTimestampMs);
     }
 }

@@ -1,4 +1,4 @@
-namespace RemoteWrite.Standalone.Configuration;
+namespace RemoteWrite.Core.Configuration;
 
 /// <summary>
 /// Every environment variable name the relay reads, in one place: the side car's (CONTRACT.md §3),

@@ -1,21 +1,30 @@
 using System.Globalization;
+using Microsoft.Extensions.Configuration;
 using RemoteWrite.Core.Azure;
 using RemoteWrite.Core.Identity;
 
-namespace RemoteWrite.Standalone.Configuration;
+namespace RemoteWrite.Core.Configuration;
 
 /// <summary>
-/// Maps the side car's environment variables (and the auth proxy's aliases) onto the options
-/// classes; the only place that knows those names. A variable that is set wins over the same
-/// setting given as a section key (<c>Identity__ClientId</c>); the first name listed wins among aliases.
+/// Maps the side car's environment variables (and the auth proxy's aliases) onto the identity and
+/// ingestion options: the only place that knows those names, used by every service that reads them
+/// (standalone relay, forwarder, token service). A variable that is set wins over the same setting
+/// given as a section key (<c>Identity__ClientId</c>); the first name listed wins among aliases.
 /// </summary>
 public static class SideCarEnvironment
 {
     public static void ApplyIdentity(IdentityOptions options, IConfiguration config)
     {
-        if (ParseIdentityType(Get(config, SideCarVariables.IdentityType)) is { } type)
+        if (Get(config, SideCarVariables.IdentityType) is { } typeText)
         {
-            options.Type = type;
+            if (ParseIdentityType(typeText) is { } type)
+            {
+                options.Type = type;
+            }
+            else
+            {
+                options.UnknownIdentityType = typeText;
+            }
         }
 
         Set(config, v => options.ClientId = v, SideCarVariables.ClientId, SideCarVariables.ProxyClientId);
@@ -32,7 +41,7 @@ public static class SideCarEnvironment
         // what the workload identity webhook injects.
         Set(config, v => options.AuthorityHost = WithScheme(v), SideCarVariables.AadHostEndpoint, SideCarVariables.AuthorityHost);
 
-        if (SideCarSettings.ParseBool(Get(config, SideCarVariables.SendCertificateChain)) is { } chain)
+        if (ParseBool(Get(config, SideCarVariables.SendCertificateChain)) is { } chain)
         {
             options.SendCertificateChain = chain;
         }
@@ -46,27 +55,6 @@ public static class SideCarEnvironment
     public static void ApplyAzureMonitor(AzureMonitorOptions options, IConfiguration config) =>
         Set(config, v => options.IngestionUrl = v, SideCarVariables.IngestionUrl);
 
-    public static void ApplySettings(SideCarSettings settings, IConfiguration config)
-    {
-        settings.IdentityType = Get(config, SideCarVariables.IdentityType);
-        settings.ListeningPort = Get(config, SideCarVariables.ListeningPort);
-        settings.TraceLogging = Get(config, SideCarVariables.TraceLogging);
-        settings.RefreshPercent = Get(config, SideCarVariables.ProxyRefreshPercent);
-        settings.SendCertificateChain = Get(config, SideCarVariables.SendCertificateChain);
-        settings.Cluster = Get(config, SideCarVariables.Cluster);
-        settings.TargetHost = Get(config, SideCarVariables.ProxyTargetHost);
-        settings.HasIngestionUrl = Get(config, SideCarVariables.IngestionUrl) is not null
-            || !string.IsNullOrWhiteSpace(config[$"{AzureMonitorOptions.SectionName}:{nameof(AzureMonitorOptions.IngestionUrl)}"]);
-    }
-
-    /// <summary>The settings as read from <paramref name="config"/>.</summary>
-    public static SideCarSettings ReadSettings(IConfiguration config)
-    {
-        var settings = new SideCarSettings();
-        ApplySettings(settings, config);
-        return settings;
-    }
-
     /// <summary>The side car's <c>IDENTITY_TYPE</c> values, any case; null when unknown or empty.</summary>
     public static IdentityType? ParseIdentityType(string? text) => text?.Trim().ToLowerInvariant() switch
     {
@@ -77,7 +65,16 @@ public static class SideCarEnvironment
         _ => null,
     };
 
-    private static string? Get(IConfiguration config, string name) =>
+    /// <summary>true/false in the spellings the side car's users write; null when it is neither.</summary>
+    public static bool? ParseBool(string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        "true" or "1" or "yes" or "on" => true,
+        "false" or "0" or "no" or "off" or "" => false,
+        _ => null,
+    };
+
+    /// <summary>The trimmed value of <paramref name="name"/>, or null when unset or blank.</summary>
+    public static string? Get(IConfiguration config, string name) =>
         config[name] is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
 
     private static void Set(IConfiguration config, Action<string> assign, params string[] names)
