@@ -48,6 +48,9 @@ public sealed class RedisReplicaTests(RedisReplicaFixture fixture, ITestOutputHe
         try
         {
             loads = await Task.WhenAll(Stack.Ingresses.Select(i => LoadTool.RunAsync(WriteUrl(i), requests: 100, Series, concurrency: 4, TimeSpan.FromSeconds(120))));
+            // Prometheus' own samples through the second ingress too, before it stops.
+            var loadAcknowledged = loads.Sum(l => l.Acknowledged);
+            await Poll.AssertAsync(async () => await ReceivedAsync() - received0 > loadAcknowledged, TimeSpan.FromSeconds(60), "Prometheus' samples at the ingress");
         }
         finally
         {

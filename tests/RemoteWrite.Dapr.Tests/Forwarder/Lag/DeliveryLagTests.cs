@@ -8,7 +8,7 @@ namespace RemoteWrite.Dapr.Tests.Forwarder.Lag;
 public sealed class DeliveryLagTests
 {
     [Fact]
-    public void Gauge_is_the_oldest_in_flight_age_then_the_last_sent_delivery_and_the_histogram_records_accepted_ones()
+    public void Gauge_is_the_oldest_age_in_flight_or_attempted_lately_and_the_histogram_records_accepted_deliveries()
     {
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_100_000));
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
@@ -38,13 +38,13 @@ public sealed class DeliveryLagTests
         b.Saw(1_700_000_070_000); // 30 s old
         Assert.Equal(TimeSpan.FromSeconds(30), lag.OldestSampleAge());
 
-        lag.End(b, accepted: false); // RETRY: not recorded
-        Assert.Equal(TimeSpan.FromSeconds(10), lag.OldestSampleAge());
+        lag.End(b, accepted: false); // RETRY: not recorded, but still being sent (daprd brings it back)
+        Assert.Equal(TimeSpan.FromSeconds(30), lag.OldestSampleAge());
         time.Advance(TimeSpan.FromSeconds(2));
         lag.End(a, accepted: true);
         Assert.Equal([12.0], recorded);
-        Assert.Equal(TimeSpan.FromSeconds(12), lag.OldestSampleAge()); // the last sent, while recent
-        time.Advance(TimeSpan.FromMinutes(3));
-        Assert.Equal(TimeSpan.Zero, lag.OldestSampleAge());
+        Assert.Equal(TimeSpan.FromSeconds(32), lag.OldestSampleAge()); // b, retried recently, is the oldest
+        time.Advance(TimeSpan.FromSeconds(31));
+        Assert.Equal(TimeSpan.Zero, lag.OldestSampleAge()); // nothing attempted in the last 30 s: idle
     }
 }
