@@ -12,6 +12,13 @@ public static class DaprNames
     /// <summary>The topic the ingress publishes to and the forwarder subscribes to.</summary>
     public const string Topic = "remotewrite";
 
+    /// <summary>
+    /// The dead-letter topic of both forwarder subscriptions, its own included: a message whose delivery
+    /// retries are spent (resiliency.yaml) is published here and delivered again, instead of being
+    /// acknowledged and lost (components-contrib ≥ 1.17 acknowledges a Redis message daprd gave up on).
+    /// </summary>
+    public const string RetryTopic = "remotewrite-retry";
+
     /// <summary>The secret store the token service reads credential material from.</summary>
     public const string SecretStore = "remotewrite-secrets";
 
@@ -38,6 +45,9 @@ public static class DaprNames
 
     /// <summary>The forwarder's delivery route (the SDK announces it without a leading slash).</summary>
     public const string DeliveryRoute = "deliveries";
+
+    /// <summary>The forwarder's route for <see cref="RetryTopic"/>.</summary>
+    public const string RetryDeliveryRoute = "redeliveries";
 
     /// <summary>Secret holding the application's client secret (components/secrets.dev.json, allowedSecrets).</summary>
     public const string ClientSecretKey = "azure-client-secret";

@@ -16,6 +16,9 @@ public sealed class ForwarderOptions : IValidatedOptions
 
     public string Topic { get; set; } = DaprNames.Topic;
 
+    /// <summary>Where daprd puts a message whose retries are spent; the forwarder subscribes to it too, with itself as dead-letter topic.</summary>
+    public string RetryTopic { get; set; } = DaprNames.RetryTopic;
+
     /// <summary>Ask the sidecar for bulk deliveries (daprd batches for any component; Kafka natively).</summary>
     public bool BulkSubscribe { get; set; } = true;
 
@@ -59,9 +62,13 @@ public sealed class ForwarderOptions : IValidatedOptions
 
     public IEnumerable<string> Validate()
     {
-        if (string.IsNullOrWhiteSpace(PubSubName) || string.IsNullOrWhiteSpace(Topic))
+        if (string.IsNullOrWhiteSpace(PubSubName) || string.IsNullOrWhiteSpace(Topic) || string.IsNullOrWhiteSpace(RetryTopic))
         {
-            yield return "Forwarder__PubSubName and Forwarder__Topic must be set.";
+            yield return "Forwarder__PubSubName, Forwarder__Topic and Forwarder__RetryTopic must be set.";
+        }
+        else if (RetryTopic == Topic)
+        {
+            yield return "Forwarder__RetryTopic must differ from Forwarder__Topic.";
         }
 
         if (BulkMaxMessages is < 1 or > 1000)

@@ -34,9 +34,14 @@ public static class ForwarderServiceCollectionExtensions
         services.TryAddSingleton<ITokenStatus>(sp => sp.GetRequiredService<DaprTokenClient>());
 
         // One retry owner per hop: daprd redelivers what the forwarder answers RETRY
-        // (components/resiliency.yaml), so the sender does not retry a POST itself. Registered before
-        // the section is bound: AzureMonitor__MaxRetries still overrides it.
-        services.Configure<AzureMonitorOptions>(o => o.MaxRetries = 0);
+        // (components/resiliency.yaml), so the sender does not retry a POST itself; a refused token is
+        // replaced through the token service, whose retries are daprd's too, so the sink waits as long as
+        // the token client does. Registered before the section is bound: AzureMonitor__* still override them.
+        services.Configure<AzureMonitorOptions>(o =>
+        {
+            o.MaxRetries = 0;
+            o.FreshTokenTimeout = new ForwarderOptions().TokenTimeout;
+        });
         services.AddAzureMonitorSender(configuration);
 
         services.TryAddSingleton<ForwarderMetrics>();

@@ -6,12 +6,15 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace RemoteWrite.Hosting;
 
 /// <summary>
 /// What every deployable shares: OpenTelemetry metrics exported at <c>/metrics</c>,
-/// <c>/health</c> (liveness) and <c>/ready</c> (readiness), and structured console logs.
+/// <c>/health</c> (liveness) and <c>/ready</c> (readiness), structured console logs, and traces
+/// over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
 /// </summary>
 public static class ServiceDefaultsExtensions
 {
@@ -24,6 +27,17 @@ public static class ServiceDefaultsExtensions
     /// <summary>Prefix of every meter this product defines; all are exported.</summary>
     public const string MeterPrefix = "RemoteWrite.";
 
+    /// <summary>The OpenTelemetry SDK's own variable (opentelemetry.io/docs/specs/otel/protocol/exporter).</summary>
+    public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    // Latencies of this product (sidecar publishes, Azure requests, remote-write answers) lie between
+    // a millisecond and Azure's 25 s deadline; the SDK's default boundaries (0, 5, 10, 25 … meant for
+    // milliseconds) would put them all in the first bucket.
+    private static readonly double[] SecondsBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25];
+
+    // Probes and scrapes every few seconds would drown the traces that matter.
+    private static readonly string[] UntracedPaths = ["/health", "/ready", "/metrics"];
+
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
@@ -32,14 +46,47 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddMeter(MeterPrefix + "*")
+                .AddView(instrument => instrument.Meter.Name.StartsWith(MeterPrefix, StringComparison.Ordinal) && instrument.Unit == "s"
+                    ? new ExplicitBucketHistogramConfiguration { Boundaries = SecondsBuckets }
+                    : null)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddPrometheusExporter());
 
+        builder.AddOtlpTracing();
+
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
 
+        return builder;
+    }
+
+    /// <summary>
+    /// Traces exported over OTLP only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (as eShop's
+    /// ServiceDefaults): incoming requests, and outgoing HTTP and gRPC calls (the sidecar, Azure), so
+    /// one remote-write request can be followed from the ingress through daprd and the forwarder to
+    /// Azure (daprd passes <c>traceparent</c> on). Endpoint, protocol and headers come from the
+    /// exporter's standard <c>OTEL_EXPORTER_OTLP_*</c> variables; the service name from
+    /// <c>OTEL_SERVICE_NAME</c>, else the application's name.
+    /// </summary>
+    public static TBuilder AddOtlpTracing<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        if (string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointVariable]))
+        {
+            return builder;
+        }
+
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(
+                builder.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } name ? name : builder.Environment.ApplicationName))
+            .WithTracing(tracing => tracing
+                .AddSource(MeterPrefix + "*")
+                .AddAspNetCoreInstrumentation(o => o.Filter = context =>
+                    !UntracedPaths.Any(p => context.Request.Path.StartsWithSegments(p)))
+                .AddHttpClientInstrumentation()
+                .AddOtlpExporter());
         return builder;
     }
 

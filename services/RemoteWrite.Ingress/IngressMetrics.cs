@@ -21,6 +21,12 @@ public sealed class IngressMetrics
         _publishedSamples = meter.CreateCounter<long>("remotewrite.ingress.published.samples", "{sample}", "Samples and histogram points in acknowledged parts.");
         _failed = meter.CreateCounter<long>("remotewrite.ingress.publish.failures", "{message}", "Publishes the sidecar refused or did not answer in time.");
         _duration = meter.CreateHistogram<double>("remotewrite.ingress.publish.duration", "s", "Time for the sidecar to acknowledge one part.");
+
+        // Every counter exists from start, at zero, so rates and alerts work before the first event.
+        _published.Add(0);
+        _publishedBytes.Add(0);
+        _publishedSamples.Add(0);
+        _failed.Add(0);
     }
 
     public void Published(int bytes, int points, double seconds)

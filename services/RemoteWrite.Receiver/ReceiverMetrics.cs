@@ -4,7 +4,7 @@ using RemoteWrite.Core.Scanning;
 
 namespace RemoteWrite.Receiver;
 
-/// <summary>Counters of the receive stage, exported at /metrics as <c>remotewrite_receiver_*</c>.</summary>
+/// <summary>Counters of the receive stage, exported at /metrics as <c>remotewrite_receiver_*</c>; every counter series exists from start.</summary>
 public sealed class ReceiverMetrics
 {
     public const string MeterName = "RemoteWrite.Receiver";
@@ -25,6 +25,15 @@ public sealed class ReceiverMetrics
         _exemplarsReceived = meter.CreateCounter<long>("remotewrite.receiver.exemplars", "{exemplar}", "Exemplars received in valid requests.");
         _samplesDropped = meter.CreateCounter<long>("remotewrite.receiver.dropped", "{sample}", "Samples and histogram points dropped on purpose, by reason.");
         _duration = meter.CreateHistogram<double>("remotewrite.receiver.duration", "s", "Time to answer a remote-write request.");
+
+        // Every series exists from start, at zero, so rates and alerts work before the first event.
+        _samplesReceived.Add(0);
+        _histogramsReceived.Add(0);
+        _exemplarsReceived.Add(0);
+        foreach (var reason in Enum.GetValues<DropReason>())
+        {
+            _samplesDropped.Add(0, new KeyValuePair<string, object?>("reason", reason.ToLabel()));
+        }
     }
 
     public void Received(ScanSummary summary)

@@ -117,48 +117,6 @@ public sealed class RequestSplitterTests
         parts.ForEach(p => p.Dispose());
     }
 
-    [Fact]
-    public void Merged_parts_equal_the_concatenated_inputs_and_respect_the_limit()
-    {
-        Gen.Select(RequestGen.Array[1, 6], Gen.Int[500, 50_000]).Sample((requests, limit) =>
-        {
-            var bodies = requests.Select(r => (ReadOnlyMemory<byte>)TestBodies.Compressed(r)).ToList();
-            var parts = new List<EncodedPart>();
-            var dropped = RequestMerger.MergeCompressed(bodies, limit, parts);
-            try
-            {
-                Assert.Equal(0, dropped);
-                Assert.All(parts, p => Assert.True(p.Length <= limit));
-                var all = new WriteRequest();
-                foreach (var r in requests)
-                {
-                    all.MergeFrom(r);
-                }
-
-                var joined = Join(parts);
-                Assert.Equal(Flatten(all), Flatten(joined));
-                Assert.Equal(all.Metadata.Count, joined.Metadata.Count);
-            }
-            finally
-            {
-                parts.ForEach(p => p.Dispose());
-            }
-        }, iter: 60);
-    }
-
-    [Fact]
-    public void Small_requests_merge_into_one_part()
-    {
-        var bodies = Enumerable.Range(0, 10)
-            .Select(i => (ReadOnlyMemory<byte>)TestBodies.Compressed(TestBodies.KubernetesScrape(100, 1_700_000_000_000 + i)))
-            .ToList();
-        var parts = new List<EncodedPart>();
-        RequestMerger.MergeCompressed(bodies, RequestSplitter.AzureMaxBytes, parts);
-        var part = Assert.Single(parts);
-        Assert.Equal(1000, part.Summary.Samples);
-        part.Dispose();
-    }
-
     internal static List<EncodedPart> Split(byte[] decoded, int limit, out int dropped)
     {
         using var scanner = new WriteRequestScanner();

@@ -74,6 +74,23 @@ public sealed class ComponentFilesTests
     }
 
     [Fact]
+    public void The_sidecar_token_retries_end_before_the_forwarder_stops_waiting()
+    {
+        // One retry owner: daprd's tokenRetry × timeouts.token must fit in the forwarder's own bound.
+        var doc = MiniYaml.ParseFile(DaprYaml.Resiliency);
+        var target = MiniYaml.At(doc, "spec", "targets", "apps", DaprNames.TokenServiceAppId)!;
+        var timeout = ResiliencyFile.ParseDuration((string)MiniYaml.At(doc, "spec", "policies", "timeouts", (string)MiniYaml.At(target, "timeout")!)!);
+        var retries = long.Parse((string)MiniYaml.At(doc, "spec", "policies", "retries", (string)MiniYaml.At(target, "retry")!, "maxRetries")!, System.Globalization.CultureInfo.InvariantCulture);
+        var backoff = TimeSpan.Zero;
+        for (var i = 0; i < retries; i++)
+        {
+            backoff += RetryPolicy.Default.InitialInterval * Math.Pow(RetryPolicy.Default.Multiplier, i);
+        }
+
+        Assert.True(((retries + 1) * timeout) + backoff < new ForwarderOptions().TokenTimeout, $"{retries + 1} × {timeout} + {backoff} ≥ the forwarder's token timeout");
+    }
+
+    [Fact]
     public void A_duration_string_for_redeliver_interval_is_what_the_component_ignores()
     {
         var parsed = RedisPubSubSettings.Parse(new Dictionary<string, string> { ["redeliverInterval"] = "15s", ["processingTimeout"] = "60s" });

@@ -113,6 +113,27 @@ public sealed class HandOffEndToEndTests(StackFixture fixture, ITestOutputHelper
     }
 
     [Fact]
+    public async Task Forwarder_subscribes_raw_and_bulk_to_the_topic_and_the_retry_topic_both_dead_lettering_into_the_retry_topic()
+    {
+        // As daprd asks: with the app token.
+        using var ask = new HttpRequestMessage(HttpMethod.Get, new Uri(_stack.Forwarder.Address, "/dapr/subscribe"));
+        ask.Headers.Add("dapr-api-token", _stack.ForwarderSidecar.Options.AppApiToken);
+        using var answer = await _stack.Http.SendAsync(ask);
+        var text = await answer.Content.ReadAsStringAsync();
+        var subscriptions = Subscription.Parse(text);
+
+        Assert.Equal([DaprNames.Topic, DaprNames.RetryTopic], subscriptions.Select(s => s.Topic).Order(StringComparer.Ordinal));
+        Assert.All(subscriptions, s =>
+        {
+            Assert.True(s.RawPayload, text);
+            Assert.True(s.Bulk, text);
+            Assert.Equal(DaprNames.RetryTopic, s.DeadLetterTopic);
+            Assert.Equal(DaprNames.PubSub, s.PubSub);
+        });
+        Assert.Equal("/" + DaprNames.RetryDeliveryRoute, subscriptions.Single(s => s.Topic == DaprNames.RetryTopic).Route);
+    }
+
+    [Fact]
     public async Task Forwarder_metrics_exist_at_zero_before_their_first_event()
     {
         var text = await _stack.Http.GetStringAsync(new Uri(_stack.Forwarder.Address, "/metrics"));

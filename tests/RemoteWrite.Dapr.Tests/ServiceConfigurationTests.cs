@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 
@@ -23,21 +22,16 @@ public sealed class ServiceConfigurationTests
             environment[settings[i]] = settings[i + 1].Length == 0 ? null : settings[i + 1];
         }
 
-        using var process = Process.Start(ServiceProcess.StartInfo(project, environment))!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
+        var (exitCode, stdout, error) = await ServiceProcess.RunToExitAsync(project, environment, TimeSpan.FromSeconds(60));
 
-        var error = await stderr;
-        Assert.Equal(1, process.ExitCode);
+        Assert.Equal(1, exitCode);
         Assert.Contains("cannot start", error);
         foreach (var line in expected)
         {
             Assert.Contains(line, error);
         }
 
-        Assert.DoesNotContain("   at ", error + await stdout);
+        Assert.DoesNotContain("   at ", error + stdout);
         Assert.DoesNotContain("Unhandled exception", error);
     }
 

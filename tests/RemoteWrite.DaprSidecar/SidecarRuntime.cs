@@ -37,6 +37,13 @@ public sealed class SidecarRuntime(SidecarOptions options, DaprNetwork network) 
 
     public void TimedOut() => Interlocked.Increment(ref _timedOut);
 
+    private long _deadLettered;
+
+    /// <summary>Messages whose retries were spent and that went to their subscription's dead-letter topic.</summary>
+    public long DeadLetteredMessages => Interlocked.Read(ref _deadLettered);
+
+    public void DeadLettered() => Interlocked.Increment(ref _deadLettered);
+
     /// <summary>Answers of <c>/v1.0/healthz</c>: 204 when true, 500 when false.</summary>
     public bool Healthy { get; set; } = true;
 

@@ -7,7 +7,7 @@ namespace RemoteWrite.DaprSidecar;
 /// (dapr/dapr pkg/runtime/pubsub/subscriptions.go: keys case-insensitive, <c>route</c> or
 /// <c>routes.default</c>, a leading slash added, <c>bulkSubscribe</c> optional).
 /// </summary>
-public sealed record Subscription(string PubSub, string Topic, string Route, bool Bulk, int MaxMessagesCount, int MaxAwaitDurationMs, bool RawPayload = false)
+public sealed record Subscription(string PubSub, string Topic, string Route, bool Bulk, int MaxMessagesCount, int MaxAwaitDurationMs, bool RawPayload = false, string? DeadLetterTopic = null)
 {
     // daprd's defaults for bulk subscribe (pkg/runtime/subscription/bulksubscription.go).
     public const int DefaultMaxMessagesCount = 100;
@@ -44,7 +44,8 @@ public sealed record Subscription(string PubSub, string Topic, string Route, boo
             // pkg/runtime/pubsub/subscriptions.go: the subscription's "metadata" map, rawPayload among it.
             var raw = Get(item, "metadata") is { ValueKind: JsonValueKind.Object } metadata
                 && DaprSidecar.RawPayload.IsSet(metadata.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String).ToDictionary(p => p.Name, p => p.Value.GetString()!));
-            result.Add(new Subscription(pubSub, topic, route.StartsWith('/') ? route : "/" + route, bulk, max, wait, raw));
+            var deadLetter = Get(item, "deadLetterTopic")?.GetString();
+            result.Add(new Subscription(pubSub, topic, route.StartsWith('/') ? route : "/" + route, bulk, max, wait, raw, string.IsNullOrEmpty(deadLetter) ? null : deadLetter));
         }
 
         return result;

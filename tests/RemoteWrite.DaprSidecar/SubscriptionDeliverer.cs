@@ -13,8 +13,10 @@ namespace RemoteWrite.DaprSidecar;
 /// bulk subscription, as one JSON envelope of entries (<c>DeliverBulk</c>), and acts on the answer:
 /// SUCCESS (or an empty/non-JSON 2xx body) acknowledges, DROP or 404 drops, RETRY, an unknown
 /// status, any other code or a network error redelivers under <see cref="SidecarOptions.DeliveryRetry"/>
-/// (components/resiliency.yaml) and, once its retries are spent, after the component's redelivery
-/// time (<see cref="SidecarOptions.RedeliverAfterRetriesExhausted"/>): a message is never lost.
+/// (components/resiliency.yaml). Once its retries are spent a message goes to the subscription's
+/// <c>deadLetterTopic</c> when it has one; otherwise it is delivered again after the component's
+/// redelivery time (<see cref="SidecarOptions.RedeliverAfterRetriesExhausted"/>, Redis before
+/// components-contrib 1.17, which acknowledges it instead: why the forwarder always has a dead-letter topic).
 /// </summary>
 public sealed class SubscriptionDeliverer(SidecarRuntime runtime, ILogger<SubscriptionDeliverer> logger) : BackgroundService
 {
@@ -158,7 +160,7 @@ public sealed class SubscriptionDeliverer(SidecarRuntime runtime, ILogger<Subscr
             // Shutting down: the message stays pending.
         }
 
-        Settle(delivery, outcome);
+        Settle(subscription, delivery, outcome);
     }
 
     private async Task DeliverBulkAsync(Subscription subscription, IReadOnlyList<PendingDelivery> deliveries, CancellationToken stoppingToken)
@@ -205,17 +207,29 @@ public sealed class SubscriptionDeliverer(SidecarRuntime runtime, ILogger<Subscr
 
         foreach (var (entryId, delivery) in byEntry)
         {
-            Settle(delivery, outcomes[entryId]);
+            Settle(subscription, delivery, outcomes[entryId]);
         }
     }
 
-    private void Settle(PendingDelivery delivery, Outcome outcome)
+    private void Settle(Subscription subscription, PendingDelivery delivery, Outcome outcome)
     {
         var broker = runtime.Broker;
         if (outcome == Outcome.Retry)
         {
             var policy = runtime.Options.DeliveryRetry;
             var exhausted = policy.Exhausted(delivery.Attempts);
+            if (exhausted && subscription.DeadLetterTopic is { } deadLetter)
+            {
+                // pkg/runtime/subscription/subscription.go sendToDeadLetter, bulksubscription.go
+                // sendBulkToDLQIfConfigured: the failed message is published as it was stored (data,
+                // metadata) to the dead-letter topic, and the original is then acknowledged.
+                var message = delivery.Message;
+                broker.Publish(message with { Id = Guid.NewGuid().ToString(), Topic = deadLetter });
+                broker.Complete(runtime.Options.AppId, delivery, dropped: false);
+                runtime.DeadLettered();
+                return;
+            }
+
             var wait = exhausted ? runtime.Options.RedeliverAfterRetriesExhausted : policy.Delay(delivery.Attempts);
             broker.Retry(delivery, DateTimeOffset.UtcNow + wait, restartRetries: exhausted);
         }

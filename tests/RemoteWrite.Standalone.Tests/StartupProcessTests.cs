@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using RemoteWrite.Standalone.Tests.Infrastructure;
 
 namespace RemoteWrite.Standalone.Tests;
@@ -9,23 +8,17 @@ public sealed class StartupProcessTests
     [Fact]
     public async Task Invalid_configuration_exits_1_with_one_line_per_problem_and_no_stack_trace()
     {
-        var start = ServiceProcess.StartInfo("RemoteWrite.Standalone", new Dictionary<string, string?>
+        var (exitCode, stdout, error) = await ServiceProcess.RunToExitAsync("RemoteWrite.Standalone", new Dictionary<string, string?>
         {
             ["INGESTION_URL"] = null,
             ["IDENTITY_TYPE"] = "aadApplication",
             ["CLOUD"] = "AzureMars",
-        });
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
+        }, TimeSpan.FromSeconds(60));
 
-        var error = await stderr;
-        Assert.Equal(1, process.ExitCode);
+        Assert.Equal(1, exitCode);
         Assert.Contains("  - INGESTION_URL (AzureMonitor:IngestionUrl) is required", error);
         Assert.Contains("  - CLOUD (Identity:Cloud) 'AzureMars'", error);
         Assert.Contains("  - AZURE_CLIENT_ID (Identity:ClientId) is required for IDENTITY_TYPE=aadApplication.", error);
-        Assert.DoesNotContain("   at ", error + await stdout);
+        Assert.DoesNotContain("   at ", error + stdout);
     }
 }

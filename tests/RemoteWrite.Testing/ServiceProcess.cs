@@ -73,6 +73,26 @@ public sealed class ServiceProcess : IDisposable
         return start;
     }
 
+    /// <summary>Runs the service until it exits by itself (a start-up that must fail): its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunToExitAsync(string project, IReadOnlyDictionary<string, string?> environment, TimeSpan timeout)
+    {
+        using var process = Process.Start(StartInfo(project, environment))!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{project} did not exit within {timeout.TotalSeconds:0} s");
+        }
+
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
     /// <summary>Starts the process (again, after <see cref="Kill"/>: same port, same environment).</summary>
     public void Start()
     {

@@ -27,6 +27,13 @@ public sealed class SenderMetrics
         _parts = meter.CreateCounter<long>("remotewrite.sender.parts", "{part}", "Bodies Azure Monitor accepted.");
         _bytes = meter.CreateCounter<long>("remotewrite.sender.bytes", "By", "Compressed bytes Azure Monitor accepted.");
         _rejected = meter.CreateCounter<long>("remotewrite.sender.rejected", "{sample}", "Samples and histogram points Azure Monitor refused as invalid (400/413): dropped.");
+
+        // Every untagged counter exists from start, at zero, so rates and alerts work before the first POST.
+        _samples.Add(0);
+        _histograms.Add(0);
+        _parts.Add(0);
+        _bytes.Add(0);
+        _rejected.Add(0);
     }
 
     public void Sent(SendResult result, int bytes, ScanSummary summary)

@@ -18,18 +18,21 @@ public static class ProtoWriter
         return size;
     }
 
-    public static void WriteVarint(PooledBufferWriter writer, ulong value)
+    public static void WriteVarint(PooledBufferWriter writer, ulong value) =>
+        writer.Advance(WriteVarint(writer.GetSpan(10), value));
+
+    /// <summary>Writes a base-128 varint (also snappy's length header) at the start of <paramref name="destination"/>; returns its length.</summary>
+    public static int WriteVarint(Span<byte> destination, ulong value)
     {
-        var span = writer.GetSpan(10);
         var i = 0;
         while (value >= 0x80)
         {
-            span[i++] = (byte)(value | 0x80);
+            destination[i++] = (byte)(value | 0x80);
             value >>= 7;
         }
 
-        span[i++] = (byte)value;
-        writer.Advance(i);
+        destination[i++] = (byte)value;
+        return i;
     }
 
     public static void WriteTag(PooledBufferWriter writer, int field, WireType wireType) =>

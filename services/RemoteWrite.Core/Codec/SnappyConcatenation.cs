@@ -31,24 +31,11 @@ public static class SnappyConcatenation
         throw RemoteWriteException.Invalid("snappy: corrupt input (bad length header)");
     }
 
-    /// <summary>Bytes of a varint holding <paramref name="value"/>.</summary>
-    public static int VarintLength(ulong value)
-    {
-        var length = 1;
-        while (value >= 0x80)
-        {
-            value >>= 7;
-            length++;
-        }
-
-        return length;
-    }
-
     /// <summary>
     /// The compressed length of the blocks joined: one header for <paramref name="decodedTotal"/>
     /// plus every block without its own header.
     /// </summary>
-    public static long JoinedLength(long decodedTotal, long elementBytesTotal) => VarintLength((ulong)decodedTotal) + elementBytesTotal;
+    public static long JoinedLength(long decodedTotal, long elementBytesTotal) => ProtoWriter.VarintSize((ulong)decodedTotal) + elementBytesTotal;
 
     /// <summary>
     /// Joins <paramref name="blocks"/> (each a whole snappy block whose decoded length is in
@@ -72,7 +59,7 @@ public static class SnappyConcatenation
         var total = JoinedLength(decoded, elements);
         var buffer = PooledBuffer.Rent(checked((int)total));
         var span = buffer.WritableSpan;
-        var at = WriteVarint(span, (ulong)decoded);
+        var at = ProtoWriter.WriteVarint(span, (ulong)decoded);
         foreach (var block in blocks)
         {
             var source = block.Span;
@@ -83,18 +70,5 @@ public static class SnappyConcatenation
 
         buffer.SetLength(at);
         return buffer;
-    }
-
-    private static int WriteVarint(Span<byte> destination, ulong value)
-    {
-        var i = 0;
-        while (value >= 0x80)
-        {
-            destination[i++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-
-        destination[i++] = (byte)value;
-        return i;
     }
 }

@@ -18,6 +18,11 @@ public sealed class TokenMetrics
         _refreshes = _meter.CreateCounter<long>("remotewrite.identity.token.refreshes", "{refresh}", "Successful token fetches.");
         _failures = _meter.CreateCounter<long>("remotewrite.identity.token.failures", "{failure}", "Failed token fetches (retried with backoff, forever).");
         _credentials = _meter.CreateCounter<long>("remotewrite.identity.credential.builds", "{credential}", "Credentials built: at start, after a failure, a refused token or a changed credential file.");
+
+        // At zero from start: an alert on token failures works before the first one.
+        _refreshes.Add(0);
+        _failures.Add(0);
+        _credentials.Add(0);
     }
 
     public void Refreshed() => _refreshes.Add(1);

@@ -9,8 +9,9 @@ using RemoteWrite.Forwarder.Delivering;
 namespace RemoteWrite.Forwarder.Apis;
 
 /// <summary>
-/// The forwarder's subscription: announced on <c>GET /dapr/subscribe</c> (programmatic, raw payload,
-/// bulk when enabled) and served on <c>POST /deliveries</c>. A bulk arrives as daprd's JSON envelope
+/// The forwarder's subscriptions: announced on <c>GET /dapr/subscribe</c> (programmatic, raw payload,
+/// bulk when enabled, dead-letter topic <see cref="DaprNames.RetryTopic"/>) and served on
+/// <c>POST /deliveries</c> and, for the retry topic, <c>POST /redeliveries</c>. A bulk arrives as daprd's JSON envelope
 /// (the SDK's <see cref="BulkSubscribeMessage{TValue}"/>), each entry answered on its own
 /// (<see cref="BulkSubscribeAppResponse"/>); a single message as a CloudEvent that <c>UseCloudEvents</c>
 /// has unwrapped into the body bytes, its metadata in headers (pkg/runtime/subscription/postman/http/http.go).
@@ -25,27 +26,39 @@ public static class DeliveryApi
         var requireToken = !string.IsNullOrEmpty(app.Configuration["APP_API_TOKEN"]);
 
         var subscribe = app.MapSubscribeHandler();
-        var deliveries = app.MapPost("/" + DaprNames.DeliveryRoute, HandleAsync)
-            .WithTopic(options.PubSubName, options.Topic, enableRawPayload: true)
-            .WithMetadata(new BodySizeLimit(options.MaxDeliveryBodyBytes));
-        if (options.BulkSubscribe)
-        {
-            deliveries.WithBulkSubscribe(new BulkSubscribeTopicOptions
-            {
-                TopicName = options.Topic,
-                MaxMessagesCount = options.BulkMaxMessages,
-                MaxAwaitDurationMs = options.BulkMaxAwaitMs,
-            });
-        }
+
+        // The topic, and the retry topic that catches what daprd gave up on: both dead-letter into the
+        // retry topic, so a message whose retries are spent goes round again instead of being acknowledged.
+        var deliveries = Subscribe(app, DaprNames.DeliveryRoute, options, options.Topic);
+        var redeliveries = Subscribe(app, DaprNames.RetryDeliveryRoute, options, options.RetryTopic);
 
         if (requireToken)
         {
             // daprd sends APP_API_TOKEN as dapr-api-token on every call to the app (CONTRACT.md §4a).
             subscribe.RequireAuthorization("Dapr");
             deliveries.RequireAuthorization("Dapr");
+            redeliveries.RequireAuthorization("Dapr");
         }
 
         return app;
+    }
+
+    private static RouteHandlerBuilder Subscribe(WebApplication app, string route, ForwarderOptions options, string topic)
+    {
+        var endpoint = app.MapPost("/" + route, HandleAsync)
+            .WithTopic(new TopicOptions { PubsubName = options.PubSubName, Name = topic, DeadLetterTopic = options.RetryTopic, EnableRawPayload = true })
+            .WithMetadata(new BodySizeLimit(options.MaxDeliveryBodyBytes));
+        if (options.BulkSubscribe)
+        {
+            endpoint.WithBulkSubscribe(new BulkSubscribeTopicOptions
+            {
+                TopicName = topic,
+                MaxMessagesCount = options.BulkMaxMessages,
+                MaxAwaitDurationMs = options.BulkMaxAwaitMs,
+            });
+        }
+
+        return endpoint;
     }
 
     private static async Task<IResult> HandleAsync(HttpContext context, DeliveryForwarder forwarder)

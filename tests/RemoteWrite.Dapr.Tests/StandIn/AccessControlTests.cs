@@ -17,6 +17,8 @@ public sealed class AccessControlTests : IDisposable
         Assert.True(acl.Allows(Forwarder, "token", "GET"));
         Assert.True(acl.Allows(Forwarder, "/TOKEN", "GET")); // HTTP operations are case-insensitive
         Assert.False(acl.Allows(Forwarder, "/token", "POST"));
+        Assert.True(acl.Allows(Forwarder, "/token/refresh", "POST"));
+        Assert.False(acl.Allows(Forwarder, "/token/refresh", "GET"));
         Assert.False(acl.Allows(Forwarder, "/health", "GET"));
         Assert.False(acl.Allows(Forwarder with { Namespace = "other" }, "/token", "GET"));
         Assert.False(acl.Allows(Forwarder with { TrustDomain = "elsewhere" }, "/token", "GET"));
