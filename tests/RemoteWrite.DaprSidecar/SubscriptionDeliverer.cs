@@ -224,10 +224,18 @@ public sealed class SubscriptionDeliverer(SidecarRuntime runtime, ILogger<Subscr
                 // sendBulkToDLQIfConfigured: the failed message is published as it was stored (data,
                 // metadata) to the dead-letter topic, and the original is then acknowledged.
                 var message = delivery.Message;
-                broker.Publish(message with { Id = Guid.NewGuid().ToString(), Topic = deadLetter });
-                broker.Complete(runtime.Options.AppId, delivery, dropped: false);
-                runtime.DeadLettered();
-                return;
+                try
+                {
+                    // Blocking only on this rare path; a broker that cannot take it (Redis down) leaves the message to be retried.
+                    broker.PublishAsync(message with { Id = Guid.NewGuid().ToString(), Topic = deadLetter }).GetAwaiter().GetResult();
+                    broker.Complete(runtime.Options.AppId, delivery, dropped: false);
+                    runtime.DeadLettered();
+                    return;
+                }
+                catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
+                {
+                    logger.LogDebug("Dead-lettering {Id} failed: {Error}", message.Id, e.Message);
+                }
             }
 
             var wait = exhausted ? runtime.Options.RedeliverAfterRetriesExhausted : policy.Delay(delivery.Attempts);

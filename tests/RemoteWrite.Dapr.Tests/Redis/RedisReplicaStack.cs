@@ -169,7 +169,13 @@ public sealed class RedisReplicaStack : IAsyncDisposable
     }
 
     /// <summary>The forwarders' consumer group: pending (delivered, not acknowledged) and lag (not delivered yet).</summary>
-    public (long Pending, long Lag) Backlog() => Observer.Backlog(DaprNames.Topic, DaprNames.ForwarderAppId);
+    public (long Pending, long Lag) Backlog()
+    {
+        // The topic and the retry topic the forwarder dead-letters into and also reads.
+        var (pending, lag) = Observer.Backlog(DaprNames.Topic, DaprNames.ForwarderAppId);
+        var (retryPending, retryLag) = Observer.Backlog(DaprNames.RetryTopic, DaprNames.ForwarderAppId);
+        return (pending + retryPending, lag + retryLag);
+    }
 
     /// <summary>As <see cref="Backlog"/>, or null while Redis cannot be reached (restarting).</summary>
     public (long Pending, long Lag)? TryBacklog()
