@@ -89,6 +89,18 @@ public sealed class RedisStreamsBroker : IPubSubBroker, IAsyncDisposable
     /// </summary>
     public long AcknowledgedAfterGivingUp => Interlocked.Read(ref _gaveUp);
 
+    /// <summary>Messages this daprd holds: read or claimed, not yet acknowledged (queued, in flight or between retries).</summary>
+    public int Held
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _subscriptions.Values.Sum(s => s.Held.Count);
+            }
+        }
+    }
+
     /// <summary>XACKs that failed (the message stays pending and is delivered again).</summary>
     public long AckFailures => Interlocked.Read(ref _ackFailures);
 
