@@ -5,7 +5,7 @@ using StackExchange.Redis;
 namespace RemoteWrite.Forwarder.Lag;
 
 /// <summary>
-/// The broker backlog the forwarders' consumer group has on Redis, polled every
+/// The broker backlog the forwarders' consumer group has on Redis (topic plus retry topic), polled every
 /// <see cref="LagOptions.PollInterval"/> when <see cref="LagOptions.RedisAddress"/> is set:
 /// <c>XINFO GROUPS</c> pending (delivered, not acknowledged: XPENDING's count) and lag (not yet
 /// delivered to the group, Redis ≥ 7.0), and <c>XLEN</c> (acknowledged entries stay until
@@ -54,10 +54,23 @@ public sealed class BrokerBacklog : BackgroundService
             try
             {
                 var db = redis.GetDatabase();
-                var group = (await db.StreamGroupInfoAsync(_options.Topic)).FirstOrDefault(g => g.Name == _options.ConsumerGroup);
-                var length = await db.StreamLengthAsync(_options.Topic);
-                Interlocked.Exchange(ref _pending, group.Name is null ? 0 : group.PendingMessageCount);
-                Interlocked.Exchange(ref _unread, group.Name is null ? length : group.Lag ?? -1);
+                long pending = 0, unread = 0, length = 0;
+                foreach (var topic in new[] { _options.Topic, _options.RetryTopic }.Where(t => !string.IsNullOrEmpty(t)))
+                {
+                    if (!await db.KeyExistsAsync(topic))
+                    {
+                        continue;
+                    }
+
+                    var group = (await db.StreamGroupInfoAsync(topic)).FirstOrDefault(g => g.Name == _options.ConsumerGroup);
+                    var streamLength = await db.StreamLengthAsync(topic);
+                    pending += group.Name is null ? 0 : group.PendingMessageCount;
+                    unread += group.Name is null ? streamLength : group.Lag ?? 0;
+                    length += streamLength;
+                }
+
+                Interlocked.Exchange(ref _pending, pending);
+                Interlocked.Exchange(ref _unread, unread);
                 Interlocked.Exchange(ref _length, length);
             }
             catch (Exception e) when (e is RedisException or TimeoutException)

@@ -4,7 +4,7 @@ using RemoteWrite.Dapr;
 namespace RemoteWrite.Forwarder.Lag;
 
 /// <summary>
-/// Watches <c>POST /deliveries</c> from outside the handler: the oldest timestamp comes from the
+/// Watches <c>POST /deliveries</c> and <c>/redeliveries</c> (the retry topic) from outside the handler: the oldest timestamp comes from the
 /// message metadata (a single delivery's headers, a bulk's entry metadata), and the delivery counts as
 /// sent when the answer is 2xx with no <c>RETRY</c> or <c>DROP</c> in it. Kept apart from the delivery
 /// code so that code stays as it is; see <see cref="LagServiceCollectionExtensions"/>.
@@ -12,10 +12,12 @@ namespace RemoteWrite.Forwarder.Lag;
 public sealed class DeliveryLagMiddleware(RequestDelegate next, DeliveryLag lag)
 {
     private static readonly string Route = "/" + DaprNames.DeliveryRoute;
+    private static readonly string RetryRoute = "/" + DaprNames.RetryDeliveryRoute;
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!HttpMethods.IsPost(context.Request.Method) || !context.Request.Path.Equals(Route, StringComparison.OrdinalIgnoreCase))
+        var path = context.Request.Path;
+        if (!HttpMethods.IsPost(context.Request.Method) || !(path.Equals(Route, StringComparison.OrdinalIgnoreCase) || path.Equals(RetryRoute, StringComparison.OrdinalIgnoreCase)))
         {
             await next(context);
             return;

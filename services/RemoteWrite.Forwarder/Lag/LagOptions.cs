@@ -20,6 +20,9 @@ public sealed class LagOptions : IValidatedOptions
     /// <summary>The stream: the topic (components-contrib's Redis pub/sub names the stream after it).</summary>
     public string Topic { get; set; } = DaprNames.Topic;
 
+    /// <summary>The retry topic's stream (messages daprd gave up on, dead-lettered), added to the backlog; empty to leave it out.</summary>
+    public string RetryTopic { get; set; } = DaprNames.RetryTopic;
+
     /// <summary>The consumer group: daprd's <c>consumerID</c>, by default the app id.</summary>
     public string ConsumerGroup { get; set; } = DaprNames.ForwarderAppId;
 
