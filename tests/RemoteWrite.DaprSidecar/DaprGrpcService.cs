@@ -30,10 +30,10 @@ public class DaprGrpcService(SidecarRuntime runtime)
     /// <c>ERR_PUBSUB_NOT_FOUND</c>; a broker error → Internal <c>ERR_PUBSUB_PUBLISH_MESSAGE</c>;
     /// otherwise the message is stored before the answer, in a CloudEvent unless published with <c>rawPayload</c>.
     /// </summary>
-    public virtual Task<Empty> PublishEvent(PublishEventRequest request, ServerCallContext context)
+    public virtual async Task<Empty> PublishEvent(PublishEventRequest request, ServerCallContext context)
     {
         runtime.CheckApiToken(context);
-        var broker = runtime.Network.Broker;
+        var broker = runtime.Broker;
         if (!broker.PubSubNames.Contains(request.PubsubName))
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"pubsub {request.PubsubName} is not found"));
@@ -56,8 +56,16 @@ public class DaprGrpcService(SidecarRuntime runtime)
         var data = RawPayload.IsSet(metadata)
             ? request.Data.ToByteArray()
             : CloudEventFactory.Create(id, runtime.Options.AppId, request.PubsubName, request.Topic, request.Data.Span, request.DataContentType, DateTimeOffset.UtcNow);
-        broker.Publish(new BrokerMessage(id, request.PubsubName, request.Topic, data, metadata, request.Data.Length));
-        return Task.FromResult(new Empty());
+        try
+        {
+            await broker.PublishAsync(new BrokerMessage(id, request.PubsubName, request.Topic, data, metadata, request.Data.Length), context.CancellationToken);
+        }
+        catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            throw new RpcException(new Status(StatusCode.Internal, $"error when publish to topic {request.Topic} in pubsub {request.PubsubName}: {e.Message}"));
+        }
+
+        return new Empty();
     }
 
     /// <summary>

@@ -7,7 +7,7 @@ namespace RemoteWrite.DaprSidecar;
 /// list (components-contrib pubsub/redis/redis.go, <c>redeliverInterval</c>/<c>processingTimeout</c>).
 /// A group that starts late reads from the beginning of the topic.
 /// </summary>
-public sealed class InMemoryBroker
+public sealed class InMemoryBroker : IPubSubBroker
 {
     private readonly object _gate = new();
     private readonly Dictionary<(string PubSub, string Topic), List<BrokerMessage>> _topics = [];
@@ -31,6 +31,12 @@ public sealed class InMemoryBroker
     public long Dropped { get; private set; }
 
     public long Redelivered { get; private set; }
+
+    public Task PublishAsync(BrokerMessage message, CancellationToken cancellationToken = default)
+    {
+        Publish(message);
+        return Task.CompletedTask;
+    }
 
     public void Publish(BrokerMessage message)
     {
@@ -160,16 +166,4 @@ public sealed class InMemoryBroker
             Redelivered++;
         }
     }
-}
-
-/// <summary>One message waiting for one consumer group; mutated only under the broker's lock.</summary>
-public sealed class PendingDelivery(BrokerMessage message)
-{
-    public BrokerMessage Message { get; } = message;
-
-    public int Attempts { get; internal set; }
-
-    public DateTimeOffset DueAt { get; internal set; } = DateTimeOffset.MinValue;
-
-    public bool InFlight { get; internal set; }
 }

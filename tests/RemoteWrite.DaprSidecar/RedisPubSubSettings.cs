@@ -23,6 +23,18 @@ public sealed record RedisPubSubSettings(
     TimeSpan StreamTtl,
     IReadOnlyList<string> Ignored)
 {
+    /// <summary>The component's name (<c>metadata.name</c>): the pub/sub name apps publish to.</summary>
+    public string Name { get; init; } = "pubsub";
+
+    /// <summary><c>redisPassword</c>.</summary>
+    public string? Password { get; init; }
+
+    /// <summary><c>consumerID</c>: consumer group and consumer name; daprd sets it to the app id when unset.</summary>
+    public string? ConsumerId { get; init; }
+
+    /// <summary>components-contrib's defaults, on <paramref name="host"/>.</summary>
+    public static RedisPubSubSettings Default(string host) => Parse(new Dictionary<string, string> { ["redisHost"] = host });
+
     public static RedisPubSubSettings FromFile(string path)
     {
         var doc = MiniYaml.ParseFile(path);
@@ -41,7 +53,7 @@ public sealed record RedisPubSubSettings(
             }
         }
 
-        return Parse(values);
+        return Parse(values) with { Name = MiniYaml.At(doc, "metadata", "name") as string ?? "pubsub" };
     }
 
     public static RedisPubSubSettings Parse(IReadOnlyDictionary<string, string> values)
@@ -81,7 +93,11 @@ public sealed record RedisPubSubSettings(
             Count(values, "concurrency", 10),
             maxLen,
             ttl,
-            ignored);
+            ignored)
+        {
+            Password = Value(values, "redisPassword"),
+            ConsumerId = Value(values, "consumerID"),
+        };
     }
 
     private static int Count(IReadOnlyDictionary<string, string> values, string key, int fallback) =>

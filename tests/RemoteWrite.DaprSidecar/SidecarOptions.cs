@@ -42,4 +42,18 @@ public sealed class SidecarOptions
 
     /// <summary>Time allowed for one call to the app before it counts as failed (a delivery: the resiliency policy's inbound timeout).</summary>
     public TimeSpan AppTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The Redis streams pub/sub this daprd loads (components/pubsub.yaml, its <c>redisHost</c> set to the
+    /// test's Redis): each stand-in then has its own component instance on that Redis, as each daprd has.
+    /// Null: the <see cref="DaprNetwork"/>'s shared <see cref="InMemoryBroker"/>.
+    /// </summary>
+    public RedisPubSubSettings? Redis { get; init; }
+
+    /// <summary>Shorthand for <see cref="Redis"/>: the pub/sub at this host:port with components-contrib's defaults.</summary>
+    public string? RedisAddress
+    {
+        get => Redis?.Host;
+        init => Redis = value is null ? null : (Redis ?? RedisPubSubSettings.Default(value)) with { Host = value };
+    }
 }

@@ -4,13 +4,18 @@ using Microsoft.AspNetCore.Http;
 namespace RemoteWrite.DaprSidecar;
 
 /// <summary>The state one stand-in's endpoints share: its options, the network, the client it calls its app with.</summary>
-public sealed class SidecarRuntime(SidecarOptions options, DaprNetwork network) : IDisposable
+public sealed class SidecarRuntime(SidecarOptions options, DaprNetwork network) : IDisposable, IAsyncDisposable
 {
     public const string ApiTokenHeader = "dapr-api-token";
 
     public SidecarOptions Options { get; } = options;
 
     public DaprNetwork Network { get; } = network;
+
+    /// <summary>This daprd's pub/sub: its own Redis streams component when <see cref="SidecarOptions.Redis"/> is set, else the network's in-memory broker.</summary>
+    public IPubSubBroker Broker { get; } = options.Redis is { } redis
+        ? new RedisStreamsBroker(redis.Name, redis, options.AppId)
+        : network.Broker;
 
     private long _largestDelivery;
 
@@ -76,4 +81,14 @@ public sealed class SidecarRuntime(SidecarOptions options, DaprNetwork network) 
     }
 
     public void Dispose() => AppClient.Dispose();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Broker is RedisStreamsBroker redis)
+        {
+            await redis.DisposeAsync();
+        }
+
+        AppClient.Dispose();
+    }
 }

@@ -31,7 +31,7 @@ public sealed class SubscriptionDeliverer(SidecarRuntime runtime, ILogger<Subscr
 
         var subscriptions = await DiscoverAsync(stoppingToken);
         await Task.WhenAll(subscriptions
-            .Where(s => runtime.Network.Broker.PubSubNames.Contains(s.PubSub))
+            .Where(s => runtime.Broker.PubSubNames.Contains(s.PubSub))
             .Select(s => Task.Run(() => RunAsync(s, stoppingToken), stoppingToken)));
     }
 
@@ -65,7 +65,7 @@ public sealed class SubscriptionDeliverer(SidecarRuntime runtime, ILogger<Subscr
 
     private async Task RunAsync(Subscription subscription, CancellationToken stoppingToken)
     {
-        var broker = runtime.Network.Broker;
+        var broker = runtime.Broker;
         var group = runtime.Options.AppId;
         broker.Subscribe(subscription.PubSub, subscription.Topic, group);
         var inFlight = new List<Task>();
@@ -213,7 +213,7 @@ public sealed class SubscriptionDeliverer(SidecarRuntime runtime, ILogger<Subscr
 
     private void Settle(Subscription subscription, PendingDelivery delivery, Outcome outcome)
     {
-        var broker = runtime.Network.Broker;
+        var broker = runtime.Broker;
         if (outcome == Outcome.Retry)
         {
             var policy = runtime.Options.DeliveryRetry;
@@ -224,10 +224,18 @@ public sealed class SubscriptionDeliverer(SidecarRuntime runtime, ILogger<Subscr
                 // sendBulkToDLQIfConfigured: the failed message is published as it was stored (data,
                 // metadata) to the dead-letter topic, and the original is then acknowledged.
                 var message = delivery.Message;
-                broker.Publish(message with { Id = Guid.NewGuid().ToString(), Topic = deadLetter });
-                broker.Complete(runtime.Options.AppId, delivery, dropped: false);
-                runtime.DeadLettered();
-                return;
+                try
+                {
+                    // Blocking only on this rare path; a broker that cannot take it (Redis down) leaves the message to be retried.
+                    broker.PublishAsync(message with { Id = Guid.NewGuid().ToString(), Topic = deadLetter }).GetAwaiter().GetResult();
+                    broker.Complete(runtime.Options.AppId, delivery, dropped: false);
+                    runtime.DeadLettered();
+                    return;
+                }
+                catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
+                {
+                    logger.LogDebug("Dead-lettering {Id} failed: {Error}", message.Id, e.Message);
+                }
             }
 
             var wait = exhausted ? runtime.Options.RedeliverAfterRetriesExhausted : policy.Delay(delivery.Attempts);

@@ -161,7 +161,7 @@ public sealed class DaprStack : IAsyncDisposable
     private static StringContent JsonContent(object value) => new(JsonSerializer.Serialize(value), System.Text.Encoding.UTF8, "application/json");
 
     // secretstores.local.file with nestedSeparator ":": each top-level key is a secret of one value.
-    private static IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> LocalFileSecretStore(string path)
+    internal static IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> LocalFileSecretStore(string path)
     {
         using var document = JsonDocument.Parse(File.ReadAllText(path));
         return document.RootElement.EnumerateObject().ToDictionary(
@@ -169,10 +169,10 @@ public sealed class DaprStack : IAsyncDisposable
             p => (IReadOnlyDictionary<string, string>)new Dictionary<string, string> { [p.Name] = p.Value.GetString()! });
     }
 
-    private static string Secret() => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+    internal static string Secret() => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 
     // As daprd runs an app (dapr.yaml): told its port, in Development, logging plain text.
-    private static ServiceProcess DaprApp(string project, int port, IReadOnlyDictionary<string, string> environment)
+    internal static ServiceProcess DaprApp(string project, int port, IReadOnlyDictionary<string, string> environment)
     {
         var all = new Dictionary<string, string?>
         {
@@ -188,7 +188,7 @@ public sealed class DaprStack : IAsyncDisposable
         return new ServiceProcess(project, port, all);
     }
 
-    private static Dictionary<string, string> With(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b)
+    internal static Dictionary<string, string> With(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b)
     {
         var merged = new Dictionary<string, string>(a);
         foreach (var (k, v) in b)
