@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Options;
 using RemoteWrite.Dapr;
 using RemoteWrite.Forwarder.Delivering;
+using RemoteWrite.Forwarder.Lag;
 
 namespace RemoteWrite.Forwarder.Apis;
 
@@ -61,9 +62,23 @@ public static class DeliveryApi
         return endpoint;
     }
 
-    private static async Task<IResult> HandleAsync(HttpContext context, DeliveryForwarder forwarder)
+    private static async Task<IResult> HandleAsync(HttpContext context, DeliveryForwarder forwarder, DeliveryLag lag)
     {
         var request = context.Request;
+        var inFlight = lag.Begin();
+        var accepted = false;
+        try
+        {
+            return await AnswerAsync(context, forwarder, inFlight, request, ok => accepted = ok);
+        }
+        finally
+        {
+            lag.End(inFlight, accepted);
+        }
+    }
+
+    private static async Task<IResult> AnswerAsync(HttpContext context, DeliveryForwarder forwarder, InFlightDelivery inFlight, HttpRequest request, Action<bool> sent)
+    {
         if (IsJson(request.ContentType))
         {
             var bulk = await JsonSerializer.DeserializeAsync<BulkSubscribeMessage<BulkEvent>>(request.Body, JsonSerializerOptions.Web, context.RequestAborted);
@@ -74,10 +89,11 @@ public static class DeliveryApi
                 for (var i = 0; i < entries.Count; i++)
                 {
                     var entry = entries[i];
-                    deliveries[i] = new Delivery(entry.EntryId ?? "", entry.Event?.Bytes ?? ReadOnlyMemory<byte>.Empty, MessageFacts.TryRead(entry.Metadata, out var facts) ? facts : null);
+                    deliveries[i] = new Delivery(entry.EntryId ?? "", entry.Event?.Bytes ?? ReadOnlyMemory<byte>.Empty, Facts(entry.Metadata, inFlight));
                 }
 
                 var statuses = await forwarder.ForwardAsync(deliveries, context.RequestAborted);
+                sent(Array.TrueForAll(statuses, s => s == DeliveryStatus.Success));
                 var answers = new List<BulkSubscribeAppResponseEntry>(deliveries.Length);
                 for (var i = 0; i < deliveries.Length; i++)
                 {
@@ -97,9 +113,26 @@ public static class DeliveryApi
 
         using var body = new MemoryStream(request.ContentLength is long n and > 0 and < int.MaxValue ? (int)n : 64 * 1024);
         await request.Body.CopyToAsync(body, context.RequestAborted);
-        var single = new Delivery("", body.GetBuffer().AsMemory(0, (int)body.Length), MessageFacts.TryRead(FactsFromHeaders(request.Headers), out var f) ? f : null);
+        var single = new Delivery("", body.GetBuffer().AsMemory(0, (int)body.Length), Facts(FactsFromHeaders(request.Headers), inFlight));
         var status = (await forwarder.ForwardAsync([single], context.RequestAborted))[0];
+        sent(status == DeliveryStatus.Success);
         return TypedResults.Ok(new SingleAnswer(status.ToWire()));
+    }
+
+    // The facts, and the oldest timestamp for the lag gauges (Lag/DeliveryLag.cs).
+    private static MessageFacts? Facts(IReadOnlyDictionary<string, string>? metadata, InFlightDelivery inFlight)
+    {
+        if (!MessageFacts.TryRead(metadata, out var facts))
+        {
+            return null;
+        }
+
+        if (facts.Points > 0)
+        {
+            inFlight.Saw(facts.MinTimestampMs);
+        }
+
+        return facts;
     }
 
     // daprd passes a single message's metadata as HTTP headers (WithCustomHTTPMetadata).

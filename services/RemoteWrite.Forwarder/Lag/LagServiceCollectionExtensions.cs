@@ -7,8 +7,7 @@ public static class LagServiceCollectionExtensions
 {
     /// <summary>
     /// Lag, visible (issue 13): the age of the oldest sample being sent and the delivery lag
-    /// (<see cref="DeliveryLag"/>, from the ingress' metadata, watched by <see cref="DeliveryLagMiddleware"/>
-    /// ahead of the app's own pipeline), the Redis backlog when <c>Forwarder:Lag:RedisAddress</c> is set
+    /// (<see cref="DeliveryLag"/>, from the ingress' facts as the delivery endpoint reads them), the Redis backlog when <c>Forwarder:Lag:RedisAddress</c> is set
     /// (<see cref="BrokerBacklog"/>), on <c>/metrics</c> and in a line every report interval.
     /// </summary>
     public static IServiceCollection AddForwarderLag(this IServiceCollection services, IConfiguration configuration)
@@ -19,16 +18,6 @@ public static class LagServiceCollectionExtensions
         services.TryAddSingleton<BrokerBacklog>();
         services.AddHostedService(sp => sp.GetRequiredService<BrokerBacklog>());
         services.AddHostedService<LagReporter>();
-        services.AddTransient<IStartupFilter, DeliveryLagStartupFilter>();
         return services;
-    }
-
-    private sealed class DeliveryLagStartupFilter : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            app.UseMiddleware<DeliveryLagMiddleware>();
-            next(app);
-        };
     }
 }
