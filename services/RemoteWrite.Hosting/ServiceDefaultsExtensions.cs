@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -32,7 +33,8 @@ public static class ServiceDefaultsExtensions
 
     // Latencies of this product (sidecar publishes, Azure requests, remote-write answers) lie between
     // a millisecond and Azure's 25 s deadline; the SDK's default boundaries (0, 5, 10, 25 … meant for
-    // milliseconds) would put them all in the first bucket.
+    // milliseconds) would put them all in the first bucket. A histogram that names its own boundaries
+    // (the forwarder's delivery lag, minutes to an hour) keeps them: a view would override its advice.
     private static readonly double[] SecondsBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25];
 
     // Probes and scrapes every few seconds would drown the traces that matter.
@@ -47,6 +49,7 @@ public static class ServiceDefaultsExtensions
             .WithMetrics(metrics => metrics
                 .AddMeter(MeterPrefix + "*")
                 .AddView(instrument => instrument.Meter.Name.StartsWith(MeterPrefix, StringComparison.Ordinal) && instrument.Unit == "s"
+                    && instrument is Histogram<double> { Advice: null or { HistogramBucketBoundaries: null } }
                     ? new ExplicitBucketHistogramConfiguration { Boundaries = SecondsBuckets }
                     : null)
                 .AddAspNetCoreInstrumentation()

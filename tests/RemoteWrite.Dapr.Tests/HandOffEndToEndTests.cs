@@ -85,6 +85,10 @@ public sealed class HandOffEndToEndTests(StackFixture fixture, ITestOutputHelper
             var duplicates = arrived - Expected;
             output.WriteLine($"slow Azure: {Expected} acknowledged, {arrived} arrived ({100.0 * duplicates / Expected:0.00}% duplicates), {_stack.Broker.Redelivered - redeliveredBefore} redeliveries, {_stack.ForwarderSidecar.Runtime.TimedOutDeliveries - timedOutBefore} timed-out bulks");
             Assert.InRange(duplicates, 0, Expected / 100);
+
+            // The delivery lag keeps its own buckets (up to an hour), not the shared sub-second ones.
+            var metrics = await _stack.Http.GetStringAsync(new Uri(_stack.Forwarder.Address, "/metrics"));
+            Assert.Matches(@"remotewrite_forwarder_delivery_lag_seconds_bucket\{[^}]*le=""600""\}", metrics);
             Assert.Equal(timedOutBefore, _stack.ForwarderSidecar.Runtime.TimedOutDeliveries);
         }
         finally
