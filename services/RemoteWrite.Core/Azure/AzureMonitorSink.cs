@@ -69,8 +69,9 @@ public sealed partial class AzureMonitorSink(
                 return SinkResult.Retry("no Entra ID token yet (see the log and /ready)");
 
             case SendOutcome.Unauthorized:
-                failures.Failed(result.StatusCode, result.Message + " (even after a new token; the identity needs the role Monitoring Metrics Publisher on the data collection rule, and a new assignment takes up to 30 minutes)");
-                return SinkResult.Retry(result.Message + " (the identity needs the role Monitoring Metrics Publisher on the data collection rule; a new assignment takes ~30 minutes)", result.RetryAfter);
+                var refused = result.Message + " (the identity needs the role Monitoring Metrics Publisher on the data collection rule; a new assignment takes ~30 minutes)";
+                failures.Failed(result.StatusCode, refused);
+                return SinkResult.Retry(refused, result.RetryAfter);
 
             default:
                 failures.Failed(result.StatusCode, result.Message ?? "Azure Monitor unavailable");
