@@ -1,9 +1,7 @@
-using System.Buffers;
-
 namespace RemoteWrite.Core.Buffers;
 
 /// <summary>
-/// Bytes in an array rented from <see cref="ArrayPool{T}.Shared"/>. The owner disposes it once,
+/// Bytes in an array rented from <see cref="BytePool"/>. The owner disposes it once,
 /// which returns the array; the memory must not be used after that.
 /// </summary>
 public sealed class PooledBuffer : IDisposable
@@ -17,7 +15,7 @@ public sealed class PooledBuffer : IDisposable
     }
 
     /// <summary>Rents an array of at least <paramref name="capacity"/> bytes; length starts at the capacity.</summary>
-    public static PooledBuffer Rent(int capacity) => new(ArrayPool<byte>.Shared.Rent(Math.Max(capacity, 1)), capacity);
+    public static PooledBuffer Rent(int capacity) => new(BytePool.Rent(Math.Max(capacity, 1)), capacity);
 
     /// <summary>Copies <paramref name="bytes"/> into a new pooled buffer.</summary>
     public static PooledBuffer CopyOf(ReadOnlySpan<byte> bytes)
@@ -44,12 +42,25 @@ public sealed class PooledBuffer : IDisposable
         Length = length;
     }
 
+    /// <summary>This buffer, or when a smaller pooled array holds it, a copy in one (this one disposed).</summary>
+    public PooledBuffer TrimmedToLength()
+    {
+        if (BytePool.RentedLength(Length) >= Array.Length)
+        {
+            return this;
+        }
+
+        var trimmed = CopyOf(Span);
+        Dispose();
+        return trimmed;
+    }
+
     public void Dispose()
     {
         var array = Interlocked.Exchange(ref _array, null);
         if (array is not null)
         {
-            ArrayPool<byte>.Shared.Return(array);
+            BytePool.Return(array);
         }
     }
 }

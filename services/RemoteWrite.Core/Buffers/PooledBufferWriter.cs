@@ -15,7 +15,7 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
     public PooledBufferWriter(int initialCapacity = 4096, int maxLength = int.MaxValue)
     {
         MaxLength = maxLength;
-        _array = ArrayPool<byte>.Shared.Rent(Math.Max(initialCapacity, 256));
+        _array = BytePool.Rent(Math.Max(initialCapacity, 256));
     }
 
     public int MaxLength { get; }
@@ -68,7 +68,7 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
     public PooledBuffer Detach()
     {
         var result = new PooledBuffer(_array, _length);
-        _array = ArrayPool<byte>.Shared.Rent(256);
+        _array = BytePool.Rent(256);
         _length = 0;
         return result;
     }
@@ -87,9 +87,9 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         }
 
         var size = (int)Math.Min(Math.Max(needed, (long)_array.Length * 2), Math.Min(MaxLength, Array.MaxLength));
-        var next = ArrayPool<byte>.Shared.Rent(size);
+        var next = BytePool.Rent(size);
         _array.AsSpan(0, _length).CopyTo(next);
-        ArrayPool<byte>.Shared.Return(_array);
+        BytePool.Return(_array);
         _array = next;
     }
 
@@ -98,7 +98,7 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         var array = Interlocked.Exchange(ref _array, null!);
         if (array is not null)
         {
-            ArrayPool<byte>.Shared.Return(array);
+            BytePool.Return(array);
         }
     }
 }

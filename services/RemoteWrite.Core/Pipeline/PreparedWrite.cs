@@ -25,7 +25,7 @@ public sealed class PreparedWrite(RemoteWriteVersion version, ScanSummary receiv
     /// <summary>True when the single part is the body exactly as received (no change was needed).</summary>
     public bool ForwardedAsReceived { get; } = forwardedAsReceived;
 
-    /// <summary>Compressed bytes of all parts: what the request holds while they are delivered.</summary>
+    /// <summary>Pooled bytes the parts occupy: what the request holds while they are delivered.</summary>
     public long PartBytes
     {
         get
@@ -33,7 +33,7 @@ public sealed class PreparedWrite(RemoteWriteVersion version, ScanSummary receiv
             long bytes = 0;
             foreach (var part in Parts)
             {
-                bytes += part.Length;
+                bytes += Buffers.BytePool.RentedLength(part.Length);
             }
 
             return bytes;

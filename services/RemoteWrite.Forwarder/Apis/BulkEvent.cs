@@ -1,4 +1,5 @@
 using System.Buffers;
+using RemoteWrite.Core.Buffers;
 using System.Buffers.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -32,13 +33,13 @@ public sealed class BulkEvent : IDisposable
     /// <summary>Decodes unescaped base64 text into a pooled array; null when it is not base64.</summary>
     internal static BulkEvent? FromBase64(ReadOnlySpan<byte> utf8)
     {
-        var rented = ArrayPool<byte>.Shared.Rent(Math.Max(Base64.GetMaxDecodedFromUtf8Length(utf8.Length), 1));
+        var rented = BytePool.Rent(Math.Max(Base64.GetMaxDecodedFromUtf8Length(utf8.Length), 1));
         if (Base64.DecodeFromUtf8(utf8, rented, out _, out var written) == OperationStatus.Done)
         {
             return new BulkEvent(rented, written);
         }
 
-        ArrayPool<byte>.Shared.Return(rented);
+        BytePool.Return(rented);
         return null;
     }
 
@@ -47,7 +48,7 @@ public sealed class BulkEvent : IDisposable
         Bytes = ReadOnlyMemory<byte>.Empty;
         if (Interlocked.Exchange(ref _rented, null) is { } rented)
         {
-            ArrayPool<byte>.Shared.Return(rented);
+            BytePool.Return(rented);
         }
     }
 }

@@ -25,7 +25,7 @@ public static class RemoteWriteApi
 
     /// <summary>Maps the endpoint under the service's admission budget (RemoteWrite.Hosting/Admission).</summary>
     public static IEndpointConventionBuilder MapRemoteWriteApi(this IEndpointRouteBuilder app) =>
-        app.MapPost(Path, HandleAsync).DisableAntiforgery().RequireAdmission();
+        app.MapPost(Path, HandleAsync).DisableAntiforgery().RequireAdmission(AdmissionEstimate.PerDeclaredByte);
 
     private static async Task HandleAsync(
         HttpContext context,
