@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using RemoteWrite.Core.Configuration;
 using RemoteWrite.Core.Pipeline;
+using RemoteWrite.Receiver.Security;
 
 namespace RemoteWrite.Receiver;
 
@@ -20,6 +21,7 @@ public static class ReceiverServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new WriteRequestPreparer(sp.GetRequiredService<IOptions<WriteLimits>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ReceiverMetrics>();
+        services.AddListenerSecurity(configuration);
         return services;
     }
 }

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 using RemoteWrite.Core.Codec;
 using RemoteWrite.Core.Errors;
 using RemoteWrite.Core.Pipeline;
+using RemoteWrite.Receiver.Security;
 
 namespace RemoteWrite.Receiver.Apis;
 
@@ -23,7 +24,7 @@ public static class RemoteWriteApi
     public const string Path = "/api/v1/write";
 
     public static IEndpointConventionBuilder MapRemoteWriteApi(this IEndpointRouteBuilder app) =>
-        app.MapPost(Path, HandleAsync).DisableAntiforgery();
+        app.MapPost(Path, HandleAsync).DisableAntiforgery().RequireWriteAuthentication();
 
     private static async Task HandleAsync(
         HttpContext context,
