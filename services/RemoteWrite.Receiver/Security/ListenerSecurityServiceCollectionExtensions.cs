@@ -45,7 +45,18 @@ public static class ListenerSecurityServiceCollectionExtensions
     {
         public void Configure(KestrelServerOptions kestrel)
         {
-            if (!options.Value.HasTls)
+            // Kestrel is built with the WebApplication, before the start-up check prints the problems and exits 1.
+            ListenerSecurityOptions value;
+            try
+            {
+                value = options.Value;
+            }
+            catch (OptionsValidationException)
+            {
+                return;
+            }
+
+            if (!value.HasTls)
             {
                 return;
             }
