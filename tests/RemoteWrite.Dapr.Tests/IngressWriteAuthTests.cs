@@ -18,7 +18,9 @@ public sealed class IngressWriteAuthTests : IAsyncLifetime
     private ServiceProcess? _ingress;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    private async Task StartAsync(Dictionary<string, string> settings, Func<ServiceProcess, Task>? waitReady = null)
     {
         var port = FreePort.Next();
         _sidecar = await DaprSidecarStandIn.StartAsync(new SidecarOptions
@@ -31,13 +33,9 @@ public sealed class IngressWriteAuthTests : IAsyncLifetime
                 [DaprNames.SecretStore] = new Dictionary<string, IReadOnlyDictionary<string, string>> { [SecretName] = _secret },
             },
         }, new DaprNetwork(_broker));
-        _ingress = DaprStack.DaprApp("RemoteWrite.Ingress", port, DaprStack.With(_sidecar.AppEnvironment, new Dictionary<string, string>
-        {
-            ["Ingress__WriteAuthSecret"] = SecretName,
-            ["ListenerSecurity__FileCheckInterval"] = "00:00:01",
-        }));
+        _ingress = DaprStack.DaprApp("RemoteWrite.Ingress", port, DaprStack.With(_sidecar.AppEnvironment, settings));
         _ingress.Start();
-        await _ingress.WaitUntilAsync("/ready", TimeSpan.FromSeconds(60));
+        await (waitReady ?? (p => p.WaitUntilAsync("/ready", TimeSpan.FromSeconds(60))))(_ingress);
     }
 
     private async Task<HttpStatusCode> WriteAsync(string? token)
@@ -56,6 +54,7 @@ public sealed class IngressWriteAuthTests : IAsyncLifetime
     [Fact]
     public async Task Writes_need_a_token_of_the_secret_and_a_rotated_secret_is_read_again()
     {
+        await StartAsync(new() { ["Ingress__WriteAuthSecret"] = SecretName, ["ListenerSecurity__FileCheckInterval"] = "00:00:01" });
         var token = _secret["bearer-tokens"].Split('\n')[1];
 
         Assert.Equal(HttpStatusCode.Unauthorized, await WriteAsync(null));
@@ -77,6 +76,34 @@ public sealed class IngressWriteAuthTests : IAsyncLifetime
         }
 
         Assert.Contains("Write credentials reloaded from secret 'remotewrite-write-auth'", _ingress.Output);
+    }
+
+    [Fact]
+    public async Task With_a_certificate_the_port_daprd_runs_it_on_speaks_HTTPS_only()
+    {
+        using var pki = new TestPki("ingress");
+        using var https = pki.Client(null);
+        await StartAsync(new() { ["TLS_CERT_FILE"] = pki.ServerCertFile, ["TLS_KEY_FILE"] = pki.ServerKeyFile }, async ingress =>
+            Assert.True(await Poll.UntilAsync(async () =>
+            {
+                try
+                {
+                    using var ready = await https.GetAsync(new Uri($"https://127.0.0.1:{ingress.Port}/ready"));
+                    return ready.IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    Assert.False(ingress.HasExited, ingress.Output);
+                    return false;
+                }
+            }, TimeSpan.FromSeconds(60)), ingress.Output));
+
+        // ASPNETCORE_URLS says http://, as daprd's app port does: the certificate makes it HTTPS.
+        using var request = RemoteWriteBodies.Post(new Uri($"https://127.0.0.1:{_ingress!.Port}/api/v1/write"), RemoteWriteBodies.Compress(RemoteWriteBodies.Request(series: 2)));
+        using var response = await https.SendAsync(request);
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        await Assert.ThrowsAsync<HttpRequestException>(() => _http.GetAsync(new Uri(_ingress.Address, "/health")));
+        Assert.Contains("Now listening on: https://127.0.0.1:", _ingress.Output);
     }
 
     public async Task DisposeAsync()

@@ -3,7 +3,7 @@ using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace RemoteWrite.Standalone.Tests.Infrastructure;
+namespace RemoteWrite.Testing;
 
 /// <summary>
 /// A throw-away PKI made in-process and written as PEM files to a private temp directory: a CA, a
