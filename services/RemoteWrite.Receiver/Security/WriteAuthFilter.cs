@@ -10,13 +10,14 @@ namespace RemoteWrite.Receiver.Security;
 /// metrics stay open for probes and scrapers). Installed only when something is configured, so the
 /// default path has no filter at all. 401 with <c>WWW-Authenticate</c> (Prometheus drops that batch:
 /// a wrong credential is not something a retry fixes), 403 without a client certificate, 503 while the
-/// credentials are not loaded yet. The bodies are fixed texts: nothing of the request is echoed.
+/// credentials are not loaded yet or every bcrypt slot is busy. The bodies are fixed texts: nothing of the request is echoed.
 /// </summary>
 public static class WriteAuthFilter
 {
     private const string UnauthorizedText = "unauthorized\n";
     private const string ForbiddenText = "client certificate required\n";
     private const string NotLoadedText = "write credentials not loaded yet, try again\n";
+    private const string BusyText = "too many credentials to verify at once, try again\n";
 
     public static TBuilder RequireWriteAuthentication<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
@@ -55,6 +56,11 @@ public static class WriteAuthFilter
                 response.Headers.RetryAfter = "5";
                 text = NotLoadedText;
                 break;
+            case WriteAuthOutcome.Busy:
+                response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                response.Headers.RetryAfter = "1";
+                text = BusyText;
+                break;
             default:
                 response.StatusCode = StatusCodes.Status401Unauthorized;
                 response.Headers.WWWAuthenticate = authenticator.Challenges;
@@ -62,7 +68,7 @@ public static class WriteAuthFilter
                 break;
         }
 
-        if (outcome != WriteAuthOutcome.NotLoaded)
+        if (outcome is not (WriteAuthOutcome.NotLoaded or WriteAuthOutcome.Busy))
         {
             authMetrics.Refused(outcome);
         }

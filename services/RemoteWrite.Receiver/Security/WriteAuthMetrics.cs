@@ -26,6 +26,7 @@ public sealed class WriteAuthMetrics
         WriteAuthOutcome.Invalid => "invalid",
         WriteAuthOutcome.ClientCertificate => "client_certificate",
         WriteAuthOutcome.NotLoaded => "not_loaded",
+        WriteAuthOutcome.Busy => "busy",
         _ => "allowed",
     };
 }

@@ -29,6 +29,9 @@ public enum WriteAuthOutcome
 
     /// <summary>The credentials have not been loaded yet (the Dapr secret store was not reachable): try again.</summary>
     NotLoaded,
+
+    /// <summary>Every bcrypt slot is busy (a burst of new or wrong passwords): try again; cached credentials still pass.</summary>
+    Busy,
 }
 
 /// <summary>
@@ -51,6 +54,9 @@ public sealed class WriteAuthenticator : IHostedService, IDisposable
     private readonly ILogger<WriteAuthenticator> _logger;
     private readonly TimeSpan _interval;
     private readonly byte[] _cacheKey = RandomNumberGenerator.GetBytes(32);
+    // bcrypt burns tens of milliseconds of CPU by design: wrong passwords sent in a loop must not take every
+    // core from the data path. Half the cores at most verify at once; the rest answer 503 (Prometheus retries).
+    private readonly SemaphoreSlim _bcryptSlots = new(Math.Max(1, Environment.ProcessorCount / 2));
     private readonly Lazy<string> _decoyHash = new(() => BCrypt.Net.BCrypt.HashPassword(Guid.NewGuid().ToString(), 10));
     private State? _state;
     private byte[]? _stamp;
@@ -168,24 +174,33 @@ public sealed class WriteAuthenticator : IHostedService, IDisposable
             return WriteAuthOutcome.Allowed;
         }
 
-        // Cache miss: the only allocations, and bcrypt's deliberate cost.
-        var user = Encoding.UTF8.GetString(decoded[..colon]);
-        var password = Encoding.UTF8.GetString(decoded[(colon + 1)..]);
-        if (!state.Credentials.Users.TryGetValue(user, out var hash))
+        if (!_bcryptSlots.Wait(0))
         {
-            // As long as a known user's check, so the time does not tell which users exist.
-            _ = BCrypt.Net.BCrypt.Verify(password, _decoyHash.Value);
-            return WriteAuthOutcome.Invalid;
+            return WriteAuthOutcome.Busy;
         }
 
         bool valid;
         try
         {
+            // Cache miss: the only allocations, and bcrypt's deliberate cost.
+            var user = Encoding.UTF8.GetString(decoded[..colon]);
+            var password = Encoding.UTF8.GetString(decoded[(colon + 1)..]);
+            if (!state.Credentials.Users.TryGetValue(user, out var hash))
+            {
+                // As long as a known user's check, so the time does not tell which users exist.
+                _ = BCrypt.Net.BCrypt.Verify(password, _decoyHash.Value);
+                return WriteAuthOutcome.Invalid;
+            }
+
             valid = BCrypt.Net.BCrypt.Verify(password, hash);
         }
         catch (BCrypt.Net.SaltParseException)
         {
             valid = false;
+        }
+        finally
+        {
+            _bcryptSlots.Release();
         }
 
         if (!valid)
@@ -269,7 +284,14 @@ public sealed class WriteAuthenticator : IHostedService, IDisposable
         return Task.CompletedTask;
     }
 
-    public void Dispose() => _timer?.Dispose();
+    /// <summary>For tests: the bcrypt concurrency limit.</summary>
+    internal SemaphoreSlim BcryptSlots => _bcryptSlots;
+
+    public void Dispose()
+    {
+        _timer?.Dispose();
+        _bcryptSlots.Dispose();
+    }
 
     private bool Problem(string problem)
     {

@@ -124,6 +124,24 @@ public sealed class WriteAuthenticatorTests : IDisposable
     }
 
     [Fact]
+    public void When_every_bcrypt_slot_is_taken_a_new_password_waits_but_a_cached_one_passes()
+    {
+        using var auth = Start(null, "p:" + WriteCredentialsTests.Bcrypt("pw") + "\nq:" + WriteCredentialsTests.Bcrypt("qw") + "\n");
+        Assert.Equal(WriteAuthOutcome.Allowed, auth.Check(Basic("p", "pw")));
+        var taken = 0;
+        while (auth.BcryptSlots.Wait(0))
+        {
+            taken++;
+        }
+
+        Assert.Equal(WriteAuthOutcome.Busy, auth.Check(Basic("q", "qw")));
+        Assert.Equal(WriteAuthOutcome.Busy, auth.Check(Basic("q", "wrong")));
+        Assert.Equal(WriteAuthOutcome.Allowed, auth.Check(Basic("p", "pw")));
+        auth.BcryptSlots.Release(taken);
+        Assert.Equal(WriteAuthOutcome.Allowed, auth.Check(Basic("q", "qw")));
+    }
+
+    [Fact]
     public void Nothing_configured_means_no_filter_and_a_client_CA_alone_still_needs_a_certificate()
     {
         var none = new ListenerSecurityOptions();
