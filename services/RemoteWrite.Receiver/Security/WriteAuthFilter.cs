@@ -20,26 +20,31 @@ public static class WriteAuthFilter
     private const string BusyText = "too many credentials to verify at once, try again\n";
 
     public static TBuilder RequireWriteAuthentication<TBuilder>(this TBuilder builder)
-        where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilterFactory(static (factory, next) =>
+        where TBuilder : IEndpointConventionBuilder
+    {
+        // A convention, not a filter factory: the filter is added only when something is configured, so with
+        // write authentication off the handler runs without a filter pipeline (no per-request invocation context).
+        builder.Add(static endpoint =>
         {
-            var services = factory.ApplicationServices;
+            var services = endpoint.ApplicationServices;
             if (services.GetService<WriteAuthenticator>() is not { IsEnabled: true } authenticator)
             {
-                return next;
+                return;
             }
 
             var metrics = services.GetRequiredService<ReceiverMetrics>();
             var authMetrics = services.GetRequiredService<WriteAuthMetrics>();
-            return invocation =>
+            endpoint.FilterFactories.Add((_, next) => invocation =>
             {
                 var started = Stopwatch.GetTimestamp();
                 var outcome = authenticator.Check(invocation.HttpContext);
                 return outcome == WriteAuthOutcome.Allowed
                     ? next(invocation)
                     : RefuseAsync(invocation.HttpContext, outcome, authenticator, metrics, authMetrics, started);
-            };
+            });
         });
+        return builder;
+    }
 
     private static async ValueTask<object?> RefuseAsync(HttpContext context, WriteAuthOutcome outcome, WriteAuthenticator authenticator, ReceiverMetrics metrics, WriteAuthMetrics authMetrics, long started)
     {

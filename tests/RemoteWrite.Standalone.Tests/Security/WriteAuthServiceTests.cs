@@ -157,6 +157,35 @@ public sealed class WriteAuthServiceTests : IDisposable
         Assert.Empty(Problems(new() { ["TLS_CERT_FILE"] = _files.ServerCertFile, ["TLS_KEY_FILE"] = _files.ServerKeyFile, ["TLS_CLIENT_CA_FILE"] = _files.CaFile }));
     }
 
+    [Fact]
+    public void The_environment_names_win_over_the_section_keys()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["INGESTION_URL"] = RelayFactory.IngestionUrl,
+            ["ListenerSecurity:BearerTokensFile"] = "/section/tokens",
+            ["ListenerSecurity:BasicAuthFile"] = "/section/htpasswd",
+            ["WRITE_BEARER_TOKENS_FILE"] = "/env/tokens",
+            ["TLS_CLIENT_CA_FILE"] = "/env/ca.pem",
+            ["ListenerSecurity:FileCheckInterval"] = "00:00:30",
+        });
+        builder.AddStandaloneRelay();
+        // Bound and mapped as at start, without the validation (these files do not exist).
+        var options = new RemoteWrite.Receiver.Security.ListenerSecurityOptions();
+        foreach (var configure in builder.Services.BuildServiceProvider().GetServices<Microsoft.Extensions.Options.IConfigureOptions<RemoteWrite.Receiver.Security.ListenerSecurityOptions>>())
+        {
+            configure.Configure(options);
+        }
+
+        Assert.Equal("/env/tokens", options.BearerTokensFile);
+        Assert.Equal("/section/htpasswd", options.BasicAuthFile);
+        Assert.Equal("/env/ca.pem", options.TlsClientCaFile);
+        Assert.Null(options.TlsCertFile);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.FileCheckInterval);
+    }
+
     private static List<string> Problems(Dictionary<string, string?> variables)
     {
         variables["INGESTION_URL"] = RelayFactory.IngestionUrl;
