@@ -31,9 +31,6 @@ public sealed class ForwarderOptions : IValidatedOptions
     /// <summary>How long the sidecar waits to fill a bulk delivery.</summary>
     public int BulkMaxAwaitMs { get; set; } = 1000;
 
-    /// <summary>Azure requests of one delivery sent at once.</summary>
-    public int MaxConcurrentSends { get; set; } = 4;
-
     /// <summary>
     /// Time to answer one delivery: what is not sent by then answers RETRY. Well inside the sidecar's
     /// delivery timeout (components/resiliency.yaml <c>delivery: 60s</c>), so daprd never times a
@@ -81,10 +78,6 @@ public sealed class ForwarderOptions : IValidatedOptions
             yield return $"Forwarder__BulkMaxAwaitMs must be between 1 and 60000 (is {BulkMaxAwaitMs}).";
         }
 
-        if (MaxConcurrentSends is < 1 or > 64)
-        {
-            yield return $"Forwarder__MaxConcurrentSends must be between 1 and 64 (is {MaxConcurrentSends}).";
-        }
 
         if (DeliveryDeadline <= TimeSpan.Zero || DeliveryDeadline > TimeSpan.FromMinutes(10))
         {

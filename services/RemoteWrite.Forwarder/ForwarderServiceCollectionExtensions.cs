@@ -1,3 +1,4 @@
+using RemoteWrite.Hosting.Admission;
 using Dapr.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -27,6 +28,7 @@ public static class ForwarderServiceCollectionExtensions
             .Configure(o => o.MaxMessageBytes = configuration.GetValue(HandOff.MaxMessageBytesKey, HandOff.DefaultMaxMessageBytes));
         services.AddValidatedOptions<WriteLimits>(configuration.GetSection(WriteLimits.SectionName));
         services.TryAddSingleton(TimeProvider.System);
+        services.AddAdmissionControl(configuration);
         services.AddDaprSidecar(outbound: true);
 
         services.TryAddSingleton<DaprTokenClient>();

@@ -1,9 +1,11 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using RemoteWrite.Core.Configuration;
 using RemoteWrite.Core.Pipeline;
+using RemoteWrite.Hosting.Admission;
 using RemoteWrite.Receiver.Security;
 
 namespace RemoteWrite.Receiver;
@@ -21,7 +23,17 @@ public static class ReceiverServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new WriteRequestPreparer(sp.GetRequiredService<IOptions<WriteLimits>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ReceiverMetrics>();
+        services.AddAdmissionControl(configuration);
         services.AddListenerSecurity(configuration);
+
+        // Slow and oversized senders are refused by Kestrel itself, before any handler runs.
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<ReceiverOptions>>((kestrel, receiver) =>
+        {
+            var o = receiver.Value;
+            kestrel.Limits.MaxRequestHeadersTotalSize = o.MaxRequestHeaderBytes;
+            kestrel.Limits.RequestHeadersTimeout = o.HeadersTimeout;
+            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(o.MinBodyBytesPerSecond, o.MinBodyRateGracePeriod);
+        });
         return services;
     }
 }

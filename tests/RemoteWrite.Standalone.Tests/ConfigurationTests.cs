@@ -188,7 +188,7 @@ public sealed class ConfigurationTests
         Assert.Contains(problems, p => p.StartsWith("INGESTION_AAD_AUDIENCE (Identity:Audience) 'not a uri'", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("AAD_TOKEN_REFRESH_INTERVAL_IN_PERCENTAGE 'ten'", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("RemoteWrite:MaxPartBytes", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.StartsWith("Receiver:RetryStatusCode", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("Receiver__RetryStatusCode", StringComparison.Ordinal));
         Assert.All(problems, p => Assert.DoesNotContain('\n', p));
     }
 

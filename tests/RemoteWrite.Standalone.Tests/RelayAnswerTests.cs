@@ -255,13 +255,14 @@ public sealed class RelayAnswerTests
     [Fact]
     public async Task A_failing_part_answers_503_so_the_whole_request_is_sent_again()
     {
-        using var relay = new RelayFactory(new Dictionary<string, string?> { ["RemoteWrite:MaxPartBytes"] = "4096" });
+        // One part at a time, so "stops at the first failure" is exact.
+        using var relay = new RelayFactory(new Dictionary<string, string?> { ["RemoteWrite:MaxPartBytes"] = "4096", ["AzureMonitor:MaxConcurrentSendsPerBatch"] = "1" });
         relay.Azure.Then(HttpStatusCode.OK).Then(HttpStatusCode.ServiceUnavailable);
         using var client = relay.CreateClient();
 
         using var response = await client.SendAsync(RemoteWriteBodies.Post(RemoteWriteBodies.Compress(RemoteWriteBodies.Request(series: 2000))));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        Assert.Equal(2, relay.Azure.Requests.Count); // stops at the first failure
+        Assert.Equal(2, relay.Azure.Requests.Count); // starts no part after the first failure
     }
 }

@@ -13,6 +13,12 @@ public sealed class AzureMonitorOptions : IValidatedOptions
     /// <summary>Most POSTs in flight to Azure at once (connections per server).</summary>
     public int MaxConcurrentRequests { get; set; } = 32;
 
+    /// <summary>
+    /// Azure requests of one batch in flight at once: the parts of one remote-write request in the
+    /// relay, the requests of one delivery in the forwarder. Together they finish within the batch's deadline.
+    /// </summary>
+    public int MaxConcurrentSendsPerBatch { get; set; } = 4;
+
     /// <summary>One attempt's limit.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -44,6 +50,11 @@ public sealed class AzureMonitorOptions : IValidatedOptions
         if (MaxConcurrentRequests < 1)
         {
             yield return $"AzureMonitor:MaxConcurrentRequests must be at least 1 (is {MaxConcurrentRequests}).";
+        }
+
+        if (MaxConcurrentSendsPerBatch is < 1 or > 64)
+        {
+            yield return $"AzureMonitor__MaxConcurrentSendsPerBatch must be between 1 and 64 (is {MaxConcurrentSendsPerBatch}).";
         }
 
         if (AttemptTimeout <= TimeSpan.Zero || TotalTimeout < AttemptTimeout)

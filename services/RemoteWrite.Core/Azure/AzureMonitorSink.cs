@@ -8,8 +8,8 @@ using RemoteWrite.Core.Pipeline;
 namespace RemoteWrite.Core.Azure;
 
 /// <summary>
-/// Delivers a prepared write straight to Azure Monitor: every part, in order, before the receiver
-/// answers, so Prometheus' WAL stays the only buffer and nothing is lost once 204 is answered.
+/// Delivers a prepared write straight to Azure Monitor: every part (concurrently, bounded) before the
+/// receiver answers, so Prometheus' WAL stays the only buffer and nothing is lost once 204 is answered.
 /// 401/403 → new token and one more try (a role assignment takes ~30 minutes to apply, so a 403
 /// is not a reason to drop data, CONTRACT.md §2) → retry later; 429/5xx/timeout → retry later with
 /// Azure's Retry-After; 400/413 → rejected with Azure's message (the other parts are still sent).
@@ -25,26 +25,85 @@ public sealed partial class AzureMonitorSink(
 {
     public async ValueTask<SinkResult> DeliverAsync(PreparedWrite write, CancellationToken cancellationToken)
     {
-        string? rejected = null;
-        foreach (var part in write.Parts)
+        var parts = write.Parts;
+        if (parts.Count == 1)
         {
-            var result = await DeliverPartAsync(part, cancellationToken);
+            return await DeliverPartAsync(parts[0], cancellationToken);
+        }
+
+        // The parts go concurrently, bounded, so a split request answers within its deadline.
+        using var batch = new PartBatch(parts.Count, options.Value.MaxConcurrentSendsPerBatch);
+        var sends = new Task[parts.Count];
+        for (var i = 0; i < parts.Count; i++)
+        {
+            sends[i] = DeliverBoundedAsync(parts[i], i, batch, cancellationToken);
+        }
+
+        await Task.WhenAll(sends);
+        return Combine(batch.Results);
+    }
+
+    // One part that must be sent again makes the request "retry later" (with the longest Retry-After);
+    // a part refused as invalid can never succeed, so it does not hold the others back.
+    private static SinkResult Combine(SinkResult[] results)
+    {
+        SinkResult? retry = null;
+        string? rejected = null;
+        foreach (var result in results)
+        {
             switch (result.Status)
             {
-                case SinkStatus.Delivered:
-                    continue;
+                case SinkStatus.RetryLater:
+                    if (retry is not { } r || (result.RetryAfter ?? TimeSpan.Zero) > (r.RetryAfter ?? TimeSpan.Zero))
+                    {
+                        retry = result;
+                    }
+
+                    break;
 
                 case SinkStatus.Rejected:
-                    // Sending it again can never succeed; the rest of the request still can.
                     rejected ??= result.Message;
-                    continue;
-
-                default:
-                    return result;
+                    break;
             }
         }
 
-        return rejected is null ? SinkResult.Delivered : SinkResult.Rejected(rejected);
+        return retry ?? (rejected is null ? SinkResult.Delivered : SinkResult.Rejected(rejected));
+    }
+
+    private async Task DeliverBoundedAsync(EncodedPart part, int index, PartBatch batch, CancellationToken cancellationToken)
+    {
+        await batch.Slots.WaitAsync(cancellationToken);
+        try
+        {
+            // Once a part must be sent again the sender resends the whole request: start no more.
+            if (batch.Retry is { } retry)
+            {
+                batch.Results[index] = retry;
+                return;
+            }
+
+            var result = await DeliverPartAsync(part, cancellationToken);
+            batch.Results[index] = result;
+            if (result.Status == SinkStatus.RetryLater)
+            {
+                batch.Retry = result;
+            }
+        }
+        finally
+        {
+            batch.Slots.Release();
+        }
+    }
+
+    private sealed class PartBatch(int parts, int concurrency) : IDisposable
+    {
+        public SinkResult[] Results { get; } = new SinkResult[parts];
+
+        public SemaphoreSlim Slots { get; } = new(concurrency);
+
+        public SinkResult? Retry { get; set; }
+
+        public void Dispose() => Slots.Dispose();
     }
 
     /// <summary>

@@ -25,6 +25,21 @@ public sealed class PreparedWrite(RemoteWriteVersion version, ScanSummary receiv
     /// <summary>True when the single part is the body exactly as received (no change was needed).</summary>
     public bool ForwardedAsReceived { get; } = forwardedAsReceived;
 
+    /// <summary>Compressed bytes of all parts: what the request holds while they are delivered.</summary>
+    public long PartBytes
+    {
+        get
+        {
+            long bytes = 0;
+            foreach (var part in Parts)
+            {
+                bytes += part.Length;
+            }
+
+            return bytes;
+        }
+    }
+
     /// <summary>Samples, histograms and exemplars in the parts: what a 2.0 answer reports as written.</summary>
     public ScanSummary Accepted
     {

@@ -24,6 +24,12 @@ public sealed class WriteLimits : Configuration.IValidatedOptions
     /// <summary>Data further ahead than this is dropped and counted (Azure accepts ±20 minutes).</summary>
     public TimeSpan MaxFutureSkew { get; set; } = TimeSpan.FromMinutes(20);
 
+    /// <summary>
+    /// Most series in one request (413 beyond): Prometheus sends 2,000 samples per request and vmagent
+    /// 10,000 rows, so this only stops a body built to make the index large.
+    /// </summary>
+    public int MaxSeriesPerRequest { get; set; } = 500_000;
+
     public int MaxLabels { get; set; } = LabelLimitFilter.AzureMaxLabels;
 
     public int MaxLabelNameChars { get; set; } = LabelLimitFilter.AzureMaxNameChars;
@@ -58,6 +64,11 @@ public sealed class WriteLimits : Configuration.IValidatedOptions
         if (MaxFutureSkew < TimeSpan.Zero)
         {
             yield return "RemoteWrite:MaxFutureSkew must not be negative.";
+        }
+
+        if (MaxSeriesPerRequest < 1)
+        {
+            yield return $"RemoteWrite:MaxSeriesPerRequest must be positive (is {MaxSeriesPerRequest}).";
         }
 
         if (MaxLabels < 1 || MaxLabelNameChars < 1 || MaxLabelValueChars < 1)

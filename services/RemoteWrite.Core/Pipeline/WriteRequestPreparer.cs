@@ -46,6 +46,11 @@ public sealed class WriteRequestPreparer(WriteLimits limits, TimeProvider time, 
             }
 
             var received = scanner.Scan(decoded.Span);
+            if (received.Series > limits.MaxSeriesPerRequest)
+            {
+                throw Errors.RemoteWriteException.TooLarge($"{received.Series} series exceed the limit of {limits.MaxSeriesPerRequest} per request");
+            }
+
             var dropped = new Dictionary<DropReason, DropCounts>();
 
             var labelFiltered = LabelLimitFilter.Apply(decoded.Span, scanner, limits.LabelLimits, out var overLimit);

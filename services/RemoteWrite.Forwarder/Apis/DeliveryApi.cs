@@ -1,3 +1,4 @@
+using RemoteWrite.Hosting.Admission;
 using System.Text.Json;
 using Dapr;
 using Dapr.AspNetCore;
@@ -26,6 +27,9 @@ public static class DeliveryApi
         var options = app.Services.GetRequiredService<IOptions<ForwarderOptions>>().Value;
         var requireToken = !string.IsNullOrEmpty(app.Configuration["APP_API_TOKEN"]);
 
+        // Built now, not at the first delivery, so its metrics exist at zero from the start.
+        _ = app.Services.GetRequiredService<DeliveryForwarder>();
+
         var subscribe = app.MapSubscribeHandler();
 
         // The topic, and the retry topic that catches what daprd gave up on: both dead-letter into the
@@ -48,7 +52,9 @@ public static class DeliveryApi
     {
         var endpoint = app.MapPost("/" + route, HandleAsync)
             .WithTopic(new TopicOptions { PubsubName = options.PubSubName, Name = topic, DeadLetterTopic = options.RetryTopic, EnableRawPayload = true })
-            .WithMetadata(new BodySizeLimit(options.MaxDeliveryBodyBytes));
+            .WithMetadata(new BodySizeLimit(options.MaxDeliveryBodyBytes))
+            // A bulk holds its JSON while its entries are decoded and joined: about twice its size.
+            .RequireAdmission(heldPerBodyByte: 2);
         if (options.BulkSubscribe)
         {
             endpoint.WithBulkSubscribe(new BulkSubscribeTopicOptions

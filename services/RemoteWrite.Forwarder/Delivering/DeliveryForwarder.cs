@@ -22,6 +22,7 @@ public sealed class DeliveryForwarder(
     AzureMonitorSink sink,
     IOptions<WriteLimits> limits,
     IOptions<ForwarderOptions> options,
+    IOptions<AzureMonitorOptions> azure,
     TimeProvider time,
     ForwarderMetrics metrics,
     PublishStatistics statistics,
@@ -69,7 +70,7 @@ public sealed class DeliveryForwarder(
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(_options.DeliveryDeadline);
-        using var slots = new SemaphoreSlim(_options.MaxConcurrentSends);
+        using var slots = new SemaphoreSlim(azure.Value.MaxConcurrentSendsPerBatch);
         var outcomes = new SinkStatus[groups.Count];
         var sends = new Task[groups.Count];
         for (var g = 0; g < groups.Count; g++)

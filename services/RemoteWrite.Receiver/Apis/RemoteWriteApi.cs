@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 using RemoteWrite.Core.Codec;
 using RemoteWrite.Core.Errors;
 using RemoteWrite.Core.Pipeline;
+using RemoteWrite.Hosting.Admission;
 using RemoteWrite.Receiver.Security;
 
 namespace RemoteWrite.Receiver.Apis;
@@ -23,8 +24,9 @@ public static class RemoteWriteApi
 {
     public const string Path = "/api/v1/write";
 
+    /// <summary>Maps the endpoint under the service's admission budget (RemoteWrite.Hosting/Admission).</summary>
     public static IEndpointConventionBuilder MapRemoteWriteApi(this IEndpointRouteBuilder app) =>
-        app.MapPost(Path, HandleAsync).DisableAntiforgery().RequireWriteAuthentication();
+        app.MapPost(Path, HandleAsync).DisableAntiforgery().RequireWriteAuthentication().RequireAdmission();
 
     private static async Task HandleAsync(
         HttpContext context,
@@ -35,11 +37,27 @@ public static class RemoteWriteApi
         ILoggerFactory loggers)
     {
         var started = Stopwatch.GetTimestamp();
-        var status = await AnswerAsync(context, preparer, sink, metrics, options.Value, loggers);
+        var answer = options.Value;
+
+        // The whole request, body and every part, answers within the deadline: the sender gives up
+        // after its remote_timeout (30 s), and an answer it never reads only makes it send again.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        deadline.CancelAfter(answer.RequestDeadline);
+        int status;
+        try
+        {
+            status = await AnswerAsync(context, preparer, sink, metrics, answer, loggers, deadline.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+        {
+            // Out of time: nothing was answered 2xx, so nothing is lost; the sender sends it again.
+            status = await RetryAsync(context, answer, null, $"not delivered within the request deadline of {answer.RequestDeadline.TotalSeconds:0.#} s, try again", loggers);
+        }
+
         metrics.Answered(status, Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
-    private static async Task<int> AnswerAsync(HttpContext context, WriteRequestPreparer preparer, IWriteSink sink, ReceiverMetrics metrics, ReceiverOptions options, ILoggerFactory loggers)
+    private static async Task<int> AnswerAsync(HttpContext context, WriteRequestPreparer preparer, IWriteSink sink, ReceiverMetrics metrics, ReceiverOptions options, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var request = context.Request;
         var limit = preparer.Limits.MaxRequestBytes;
@@ -48,17 +66,24 @@ public static class RemoteWriteApi
             return await PlainAsync(context, 413, $"body of {request.ContentLength} bytes exceeds the limit of {limit} bytes");
         }
 
-        var body = await RequestBodyReader.ReadAsync(request, limit, context.RequestAborted);
+        var body = await RequestBodyReader.ReadAsync(request, limit, cancellationToken);
         if (body is null)
         {
             return await PlainAsync(context, 413, $"body exceeds the limit of {limit} bytes");
         }
 
+        var lease = context.AdmissionLease();
         PreparedWrite prepared;
         try
         {
             using (body)
             {
+                // Before decoding: hold what decoding will need, or ask the sender to come back.
+                if (lease is not null && !lease.TryResize(AdmissionEstimate.WhilePreparing(body.Span, preparer.Limits.MaxDecodedBytes)))
+                {
+                    return await RetryAsync(context, options, null, "over capacity (bytes in flight), try again", loggers);
+                }
+
                 prepared = preparer.Prepare(body.Span, request.ContentType, request.Headers.ContentEncoding);
             }
         }
@@ -69,6 +94,8 @@ public static class RemoteWriteApi
 
         using (prepared)
         {
+            // From here the request holds only its parts while they are delivered.
+            lease?.TryResize(prepared.PartBytes);
             metrics.Received(prepared.Received);
             foreach (var (reason, counts) in prepared.Dropped)
             {
@@ -77,7 +104,7 @@ public static class RemoteWriteApi
 
             var result = prepared.Parts.Count == 0
                 ? SinkResult.Delivered
-                : await sink.DeliverAsync(prepared, context.RequestAborted);
+                : await sink.DeliverAsync(prepared, cancellationToken);
 
             switch (result.Status)
             {
@@ -97,16 +124,21 @@ public static class RemoteWriteApi
                     return await PlainAsync(context, 400, result.Message ?? "rejected by the destination");
 
                 default:
-                    var retryAfter = result.RetryAfter ?? (options.DefaultRetryAfterSeconds > 0 ? TimeSpan.FromSeconds(options.DefaultRetryAfterSeconds) : null);
-                    if (retryAfter is { } after)
-                    {
-                        context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                    }
-
-                    loggers.CreateLogger(typeof(RemoteWriteApi).FullName!).LogDebug("Asked the sender to retry: {Reason}", result.Message);
-                    return await PlainAsync(context, options.RetryStatusCode, result.Message ?? "destination unavailable, try again");
+                    return await RetryAsync(context, options, result.RetryAfter, result.Message ?? "destination unavailable, try again", loggers);
             }
         }
+    }
+
+    private static async Task<int> RetryAsync(HttpContext context, ReceiverOptions options, TimeSpan? retryAfter, string message, ILoggerFactory loggers)
+    {
+        retryAfter ??= options.DefaultRetryAfterSeconds > 0 ? TimeSpan.FromSeconds(options.DefaultRetryAfterSeconds) : null;
+        if (retryAfter is { } after)
+        {
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+
+        loggers.CreateLogger(typeof(RemoteWriteApi).FullName!).LogDebug("Asked the sender to retry: {Reason}", message);
+        return await PlainAsync(context, options.RetryStatusCode, message);
     }
 
     private static async Task<int> PlainAsync(HttpContext context, int status, string message)

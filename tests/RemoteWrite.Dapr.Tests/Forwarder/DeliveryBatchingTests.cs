@@ -19,7 +19,7 @@ public sealed class DeliveryBatchingTests : IDisposable
     private readonly ForwarderHarness _h = new(new Dictionary<string, string?>
     {
         ["Forwarder:DeliveryDeadline"] = "00:00:02",
-        ["Forwarder:MaxConcurrentSends"] = "1",
+        ["AzureMonitor:MaxConcurrentSendsPerBatch"] = "1",
     });
 
     public DeliveryBatchingTests() => _h.AnswerTokens();

@@ -25,6 +25,17 @@ public sealed class RelayFactory(IDictionary<string, string?>? settings = null, 
 
     public StringWriter SummaryOutput { get; } = new();
 
+    /// <summary>
+    /// Runs the relay on real Kestrel on a free loopback port (its own LISTENING_PORT), for what
+    /// TestServer does not have: connection limits, timeouts, answers before the body has arrived.
+    /// </summary>
+    public HttpClient StartKestrel(int port)
+    {
+        UseKestrel();
+        StartServer();
+        return new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         var all = new Dictionary<string, string?>
