@@ -124,6 +124,25 @@ public sealed class WriteAuthenticatorTests : IDisposable
     }
 
     [Fact]
+    public void A_bearer_check_and_a_cached_basic_check_allocate_nothing()
+    {
+        using var auth = Start("tok-1\ntok-2\n", "p:" + WriteCredentialsTests.Bcrypt("pw") + "\n");
+        var bearer = "Bearer tok-2";
+        var basic = Basic("p", "pw");
+        Assert.Equal(WriteAuthOutcome.Allowed, auth.Check(bearer));
+        Assert.Equal(WriteAuthOutcome.Allowed, auth.Check(basic));
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            auth.Check(bearer);
+            auth.Check(basic);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void When_every_bcrypt_slot_is_taken_a_new_password_waits_but_a_cached_one_passes()
     {
         using var auth = Start(null, "p:" + WriteCredentialsTests.Bcrypt("pw") + "\nq:" + WriteCredentialsTests.Bcrypt("qw") + "\n");
