@@ -25,8 +25,22 @@ public sealed class IngressOptions : IValidatedOptions
     /// </summary>
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(25);
 
+    /// <summary>
+    /// A secret of <see cref="SecretStore"/> holding the write credentials (keys <c>bearer-tokens</c>,
+    /// <c>basic-auth</c>); unset: the files of <c>WRITE_BEARER_TOKENS_FILE</c> / <c>WRITE_BASIC_AUTH_FILE</c>, if any.
+    /// </summary>
+    public string? WriteAuthSecret { get; set; }
+
+    /// <summary>The Dapr secret store <see cref="WriteAuthSecret"/> is read from.</summary>
+    public string SecretStore { get; set; } = DaprNames.SecretStore;
+
     public IEnumerable<string> Validate()
     {
+        if (!string.IsNullOrWhiteSpace(WriteAuthSecret) && string.IsNullOrWhiteSpace(SecretStore))
+        {
+            yield return "Ingress__SecretStore must be set when Ingress__WriteAuthSecret is.";
+        }
+
         if (string.IsNullOrWhiteSpace(PubSubName))
         {
             yield return "Ingress__PubSubName must be set.";

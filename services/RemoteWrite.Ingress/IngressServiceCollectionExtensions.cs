@@ -4,6 +4,7 @@ using RemoteWrite.Core.Configuration;
 using RemoteWrite.Core.Pipeline;
 using RemoteWrite.Dapr;
 using RemoteWrite.Receiver;
+using RemoteWrite.Receiver.Security;
 
 namespace RemoteWrite.Ingress;
 
@@ -22,6 +23,10 @@ public static class IngressServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             cutAtBytes: sp.GetRequiredService<IOptions<IngressOptions>>().Value.MaxMessageBytes,
             applyTimeWindow: false));
+        // Write credentials from the Dapr secret store when Ingress__WriteAuthSecret is set, else the shared files.
+        services.TryAddSingleton<IWriteCredentialSource>(sp => string.IsNullOrWhiteSpace(sp.GetRequiredService<IOptions<IngressOptions>>().Value.WriteAuthSecret)
+            ? ActivatorUtilities.CreateInstance<FileWriteCredentialSource>(sp)
+            : ActivatorUtilities.CreateInstance<DaprWriteCredentialSource>(sp));
         services.AddRemoteWriteReceiver(configuration);
         services.AddDaprSidecar(outbound: false);
         services.AddSingleton<IngressMetrics>();

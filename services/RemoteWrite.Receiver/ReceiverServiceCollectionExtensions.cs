@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using RemoteWrite.Core.Configuration;
 using RemoteWrite.Core.Pipeline;
 using RemoteWrite.Hosting.Admission;
+using RemoteWrite.Receiver.Security;
 
 namespace RemoteWrite.Receiver;
 
@@ -23,11 +24,23 @@ public static class ReceiverServiceCollectionExtensions
         services.TryAddSingleton(sp => new WriteRequestPreparer(sp.GetRequiredService<IOptions<WriteLimits>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ReceiverMetrics>();
         services.AddAdmissionControl(configuration);
+        services.AddListenerSecurity(configuration);
 
         // Slow and oversized senders are refused by Kestrel itself, before any handler runs.
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<ReceiverOptions>>((kestrel, receiver) =>
         {
-            var o = receiver.Value;
+            // Kestrel is built with the WebApplication, before the start-up check prints the problems and
+            // exits 1: an invalid value must reach that check, not end the process here (exit 134).
+            ReceiverOptions o;
+            try
+            {
+                o = receiver.Value;
+            }
+            catch (Exception e) when (e is OptionsValidationException or InvalidOperationException)
+            {
+                return;
+            }
+
             kestrel.Limits.MaxRequestHeadersTotalSize = o.MaxRequestHeaderBytes;
             kestrel.Limits.RequestHeadersTimeout = o.HeadersTimeout;
             kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(o.MinBodyBytesPerSecond, o.MinBodyRateGracePeriod);

@@ -34,6 +34,13 @@ public static class SideCarVariables
     public const string AuthorityHost = "AZURE_AUTHORITY_HOST";
     public const string FederatedTokenFile = "AZURE_FEDERATED_TOKEN_FILE";
 
+    // The listening port's own security, which the side car lacked (it listened on localhost): off unless set.
+    public const string WriteBearerTokensFile = "WRITE_BEARER_TOKENS_FILE";
+    public const string WriteBasicAuthFile = "WRITE_BASIC_AUTH_FILE";
+    public const string TlsCertFile = "TLS_CERT_FILE";
+    public const string TlsKeyFile = "TLS_KEY_FILE";
+    public const string TlsClientCaFile = "TLS_CLIENT_CA_FILE";
+
     /// <summary>The side car's port (CONTRACT.md §3).</summary>
     public const int DefaultListeningPort = 8081;
 }

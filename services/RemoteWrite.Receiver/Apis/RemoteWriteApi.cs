@@ -11,6 +11,7 @@ using RemoteWrite.Core.Codec;
 using RemoteWrite.Core.Errors;
 using RemoteWrite.Core.Pipeline;
 using RemoteWrite.Hosting.Admission;
+using RemoteWrite.Receiver.Security;
 
 namespace RemoteWrite.Receiver.Apis;
 
@@ -23,9 +24,9 @@ public static class RemoteWriteApi
 {
     public const string Path = "/api/v1/write";
 
-    /// <summary>Maps the endpoint under the service's admission budget (RemoteWrite.Hosting/Admission).</summary>
+    /// <summary>Maps the endpoint: write authentication first (Security/), then the admission budget (RemoteWrite.Hosting/Admission).</summary>
     public static IEndpointConventionBuilder MapRemoteWriteApi(this IEndpointRouteBuilder app) =>
-        app.MapPost(Path, HandleAsync).DisableAntiforgery().RequireAdmission(AdmissionEstimate.PerDeclaredByte);
+        app.MapPost(Path, HandleAsync).DisableAntiforgery().RequireWriteAuthentication().RequireAdmission(AdmissionEstimate.PerDeclaredByte);
 
     private static async Task HandleAsync(
         HttpContext context,
