@@ -42,7 +42,7 @@ internal static class IngestionDecoder
                 throw IngestionException.Invalid("snappy: corrupt input");
             }
 
-            if (written != (int)length)
+            if (written != (int)length || !StreamLength(compressed[HeaderBytes(compressed)..], out var described) || described != length)
             {
                 throw IngestionException.Invalid("snappy: corrupt input (length mismatch)");
             }
@@ -70,6 +70,69 @@ internal static class IngestionDecoder
         {
             throw IngestionException.Invalid("protobuf: a string is not valid UTF-8");
         }
+    }
+
+    // Snappier stops once the declared length is written and ignores what follows; Go's snappy (Azure's
+    // side) refuses such a stream, so the elements' own total must equal the header (format_description.txt §2).
+    private static bool StreamLength(ReadOnlySpan<byte> elements, out ulong total)
+    {
+        total = 0;
+        var at = 0;
+        while (at < elements.Length)
+        {
+            var tag = elements[at];
+            ulong produced;
+            int consumed;
+            switch (tag & 0b11)
+            {
+                case 0b00:
+                    var lengthBytes = Math.Max(0, (tag >> 2) - 59);
+                    ulong literal = lengthBytes == 0 ? (ulong)(tag >> 2) : 0;
+                    if (at + 1 + lengthBytes > elements.Length)
+                    {
+                        return false;
+                    }
+
+                    for (var k = 0; k < lengthBytes; k++)
+                    {
+                        literal |= (ulong)elements[at + 1 + k] << (8 * k);
+                    }
+
+                    produced = literal + 1;
+                    if (produced > (ulong)(elements.Length - at - 1 - lengthBytes))
+                    {
+                        return false;
+                    }
+
+                    consumed = 1 + lengthBytes + (int)produced;
+                    break;
+                case 0b01:
+                    (produced, consumed) = ((ulong)(4 + ((tag >> 2) & 0b111)), 2);
+                    break;
+                case 0b10:
+                    (produced, consumed) = ((ulong)(1 + (tag >> 2)), 3);
+                    break;
+                default:
+                    (produced, consumed) = ((ulong)(1 + (tag >> 2)), 5);
+                    break;
+            }
+
+            total += produced;
+            at += consumed;
+        }
+
+        return at == elements.Length;
+    }
+
+    private static int HeaderBytes(ReadOnlySpan<byte> compressed)
+    {
+        var i = 0;
+        while (compressed[i] >= 0x80)
+        {
+            i++;
+        }
+
+        return i + 1;
     }
 
     // Snappy's header: the decoded length as a little-endian base-128 varint of at most 5 bytes (a uint32).
