@@ -43,7 +43,8 @@ public sealed class MalformedBodies(int seed, long nowMs)
     /// <summary>Body <paramref name="index"/>: category <c>index % 10</c>.</summary>
     public MalformedBody Get(int index)
     {
-        var random = new Random(HashCode.Combine(seed, index) ^ (seed * 397) ^ index);
+        // Not HashCode.Combine: it is randomized per process, and a printed seed must reproduce the body.
+        var random = new Random(unchecked((seed * 1_000_003) + index));
         var category = Categories[index % Categories.Length];
         var (variant, body, contentType, encoding, version, expected) = category switch
         {
