@@ -100,6 +100,15 @@ public static class Targets
             {
                 using var decoded = SnappyCodec.Decode(part.Compressed.Span, MaxDecoded * 4);
                 scanned = scanner.Scan(decoded.Span);
+
+                // The forwarder joins parts without decoding them (SnappyConcatenation): a part joined
+                // with itself must decode to its bytes twice, or it would corrupt every batch it joins.
+                using var joined = SnappyConcatenation.Join([part.Compressed, part.Compressed], [decoded.Length, decoded.Length]);
+                using var twice = SnappyCodec.Decode(joined.Span, MaxDecoded * 8);
+                if (!twice.Span.SequenceEqual([.. decoded.Span, .. decoded.Span]))
+                {
+                    throw new InvalidOperationException("a part joined with itself does not decode to itself twice");
+                }
             }
             catch (RemoteWriteException e)
             {

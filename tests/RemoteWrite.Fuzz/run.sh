@@ -7,6 +7,7 @@
 #
 # TARGET: snappy, scan, split, convert, prepare (default; the receiver's whole path) or all (SECONDS each).
 # FUZZ_BIN=<build output of RemoteWrite.Fuzz>: instrument a copy of it instead of publishing Release (CI, no second build).
+# FUZZ_INSTRUMENT_ALSO="Snappier.dll": instrument more assemblies than Core (the snappy target then explores Snappier too).
 # Needs afl-fuzz (Debian: apt-get install afl++) and the dotnet SDK; the sharpfuzz tool is installed into
 # SHARPFUZZ_TOOLS (default /tmp/rw-fuzz-tools) on first use.
 set -euo pipefail
@@ -35,6 +36,7 @@ dotnet "$plain/RemoteWrite.Fuzz.dll" seeds "$work/seeds" || exit 2
 # Only Core is instrumented: AFL's coverage map is Core's branches, not the harness' or the runtime's.
 cp -r "$plain" "$bin"
 "$tools/sharpfuzz" "$bin/RemoteWrite.Core.dll" >/dev/null || exit 2
+for extra in ${FUZZ_INSTRUMENT_ALSO:-}; do "$tools/sharpfuzz" "$bin/$extra" >/dev/null || exit 2; done
 
 # Containers: no CPU governor to check, core dumps piped elsewhere, no terminal; dotnet itself is not instrumented.
 export AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 AFL_SKIP_BIN_CHECK=1 AFL_NO_AFFINITY=1
