@@ -29,7 +29,16 @@ public sealed partial class ShortFuzzRunTests(ITestOutputHelper output)
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(Seconds + 120));
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true); // afl-fuzz and the harness with it
+            throw;
+        }
+
         var text = await stdout + await stderr;
         output.WriteLine(text);
 
