@@ -40,10 +40,39 @@ public sealed class SnappyCodecTests
     [InlineData(new byte[] { 0x0A, 0x00 })] // claims 10 bytes, holds none
     [InlineData(new byte[] { 0x05, 0xFF, 0xFF, 0xFF })] // bad tag bytes
     [InlineData(new byte[] { })]
+    [InlineData(new byte[] { 0x01, 0x08, 0x61, 0x62, 0x63 })] // claims 1 byte, holds a 3-byte literal
+    [InlineData(new byte[] { 0x00, 0x08, 0x61, 0x62, 0x63 })] // claims 0 bytes, holds a 3-byte literal
     public void Corrupt_input_is_400(byte[] body)
     {
         var error = Assert.Throws<RemoteWriteException>(() => SnappyCodec.Decode(body));
         Assert.Equal(400, error.StatusCode);
+    }
+
+    [Fact]
+    public void A_header_that_declares_less_than_the_elements_hold_is_400()
+    {
+        // Found by the malformed-input suite: Snappier stops at the declared length and returned a prefix.
+        var decoded = Enumerable.Range(0, 5000).Select(i => (byte)(i % 251)).ToArray();
+        var compressed = SnappyCodec.EncodeToArray(decoded);
+        var header = SnappyConcatenation.HeaderLength(compressed);
+        byte[] lying = [.. ProtoVarint(4000), .. compressed.AsSpan(header)];
+
+        var error = Assert.Throws<RemoteWriteException>(() => SnappyCodec.Decode(lying));
+        Assert.Equal(400, error.StatusCode);
+        using var honest = SnappyCodec.Decode(compressed);
+        Assert.Equal(decoded, honest.Span.ToArray());
+    }
+
+    private static byte[] ProtoVarint(uint value)
+    {
+        var bytes = new List<byte>();
+        for (; value >= 0x80; value >>= 7)
+        {
+            bytes.Add((byte)(value | 0x80));
+        }
+
+        bytes.Add((byte)value);
+        return [.. bytes];
     }
 
     [Fact]

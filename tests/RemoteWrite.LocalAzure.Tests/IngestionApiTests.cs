@@ -170,6 +170,17 @@ public sealed class IngestionApiTests : IDisposable
     }
 
     [Fact]
+    public async Task Refuses_a_snappy_header_that_declares_less_than_the_body_holds_with_400()
+    {
+        // A 1.0 body whose header claims 0 decoded bytes (an empty WriteRequest) before a whole series.
+        var token = await Tokens.DevAppTokenAsync(_client);
+        var honest = Compress(Series("up", NowMs, 1));
+        var headerLength = Array.FindIndex(honest, b => b < 0x80) + 1;
+        using var response = await _client.SendAsync(IngestionPost([0x00, .. honest.AsSpan(headerLength)], token));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Refuses_valid_snappy_around_a_bad_protobuf_with_400()
     {
         var token = await Tokens.DevAppTokenAsync(_client);

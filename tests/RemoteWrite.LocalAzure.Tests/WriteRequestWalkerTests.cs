@@ -1,5 +1,4 @@
 using Google.Protobuf;
-using RemoteWrite.Core.Errors;
 using RemoteWrite.Core.Protocol.V1;
 using RemoteWrite.LocalAzure.Ingestion;
 using static RemoteWrite.Testing.RemoteWriteBodies;
@@ -71,7 +70,18 @@ public sealed class WriteRequestWalkerTests
     public void Truncated_protobuf_is_refused_with_400()
     {
         var bytes = Request(Series("up", Now, 1));
-        var error = Assert.Throws<RemoteWriteException>(() => WriteRequestWalker.Walk(bytes.AsSpan(0, bytes.Length - 3), Now, Window, null));
+        var error = Assert.Throws<IngestionException>(() => WriteRequestWalker.Walk(bytes.AsSpan(0, bytes.Length - 3), Now, Window, null));
+        Assert.Equal(400, error.StatusCode);
+    }
+
+    [Fact]
+    public void Invalid_utf8_in_a_label_value_is_refused_with_400()
+    {
+        // WriteRequest{ TimeSeries{ Label{ "__name__", 0xC3 0x28 } } } by hand: the generated types cannot write it.
+        byte[] label = [0x0A, 8, .. "__name__"u8, 0x12, 2, 0xC3, 0x28];
+        byte[] series = [0x0A, (byte)label.Length, .. label];
+        byte[] request = [0x0A, (byte)series.Length, .. series];
+        var error = Assert.Throws<IngestionException>(() => WriteRequestWalker.Walk(request, Now, Window, null));
         Assert.Equal(400, error.StatusCode);
     }
 

@@ -63,7 +63,7 @@ public static class SnappyCodec
         try
         {
             var written = Snappy.Decompress(compressed, buffer.WritableSpan[..length]);
-            if (written != length)
+            if (written != length || !ElementsDecodeTo(compressed[SnappyConcatenation.HeaderLength(compressed)..], length))
             {
                 throw RemoteWriteException.Invalid("snappy: corrupt input (length mismatch)");
             }
@@ -85,6 +85,75 @@ public static class SnappyCodec
             buffer.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Whether the elements after the header decode to exactly <paramref name="length"/> bytes. Snappier
+    /// stops once the declared length is written and ignores the rest, so a header that under-declares
+    /// would pass with part of the data (and, forwarded as received, break every batch it is joined
+    /// into, SnappyConcatenation); Go's snappy, which Prometheus and Azure use, refuses it. Found by the
+    /// malformed-input suite (issue 10). Reads only the tags (google/snappy format_description.txt §2).
+    /// </summary>
+    internal static bool ElementsDecodeTo(ReadOnlySpan<byte> elements, int length)
+    {
+        long produced = 0;
+        var i = 0;
+        while (i < elements.Length)
+        {
+            var tag = elements[i++];
+            long size;
+            switch (tag & 3)
+            {
+                case 0:
+                    size = tag >> 2;
+                    if (size >= 60)
+                    {
+                        // 60..63: the literal's length - 1 follows in 1..4 little-endian bytes.
+                        var extra = (int)size - 59;
+                        if (extra > elements.Length - i)
+                        {
+                            return false;
+                        }
+
+                        size = 0;
+                        for (var k = 0; k < extra; k++)
+                        {
+                            size |= (long)elements[i + k] << (8 * k);
+                        }
+
+                        i += extra;
+                    }
+
+                    size++;
+                    if (size > elements.Length - i)
+                    {
+                        return false;
+                    }
+
+                    i += (int)size;
+                    break;
+                case 1:
+                    size = ((tag >> 2) & 7) + 4;
+                    i += 1;
+                    break;
+                case 2:
+                    size = (tag >> 2) + 1;
+                    i += 2;
+                    break;
+                default:
+                    size = (tag >> 2) + 1;
+                    i += 4;
+                    break;
+            }
+
+            produced += size;
+            if (produced > length)
+            {
+                return false;
+            }
+        }
+
+        return i == elements.Length && produced == length;
     }
 
     /// <summary>Compresses into a pooled buffer the caller disposes.</summary>

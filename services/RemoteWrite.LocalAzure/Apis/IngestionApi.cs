@@ -1,7 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using RemoteWrite.Core.Codec;
-using RemoteWrite.Core.Errors;
 using RemoteWrite.LocalAzure.Faults;
 using RemoteWrite.LocalAzure.Identity;
 using RemoteWrite.LocalAzure.Ingestion;
@@ -81,17 +79,10 @@ public static class IngestionApi
             return Reject(s, dcr, clientId, AzureErrors.TooLarge(max, declared));
         }
 
-        // Azure ingests remote-write 1.0 only: a 2.0 content type or another encoding is 415 (CONTRACT §1).
-        try
+        // Azure ingests remote-write 1.0 only: a 2.0 content type or another encoding is 415 (CONTRACT §1, §2).
+        if (IngestionContent.Refusal(context.Request.ContentType, context.Request.Headers.ContentEncoding) is { } refusal)
         {
-            if (RemoteWriteHeaders.Negotiate(context.Request.ContentType, context.Request.Headers.ContentEncoding) != RemoteWriteVersion.V1)
-            {
-                return Reject(s, dcr, clientId, AzureErrors.Json(415, "UnsupportedMediaType", "Only Prometheus remote-write 1.0 (prometheus.WriteRequest) is accepted."));
-            }
-        }
-        catch (RemoteWriteException e)
-        {
-            return Reject(s, dcr, clientId, AzureErrors.Json(e.StatusCode, "UnsupportedMediaType", e.Message));
+            return Reject(s, dcr, clientId, AzureErrors.Json(415, "UnsupportedMediaType", refusal));
         }
 
         using var body = await IngestionBody.ReadAsync(context.Request.Body, context.Request.ContentLength, max, context.RequestAborted);
@@ -103,11 +94,11 @@ public static class IngestionApi
         WriteSummary summary;
         try
         {
-            using var decoded = SnappyCodec.Decode(body.Span, options.MaxDecodedLength);
+            var request = IngestionDecoder.Decode(body.Span, options.MaxDecodedLength);
             var now = s.Time.GetUtcNow().ToUnixTimeMilliseconds();
-            summary = WriteRequestWalker.Walk(decoded.Span, now, options.SampleWindowMinutes * 60_000L, s.Series);
+            summary = WriteRequestWalker.Walk(request, now, options.SampleWindowMinutes * 60_000L, s.Series);
         }
-        catch (RemoteWriteException e)
+        catch (IngestionException e)
         {
             return Reject(s, dcr, clientId, AzureErrors.Json(e.StatusCode, e.StatusCode == 413 ? "ContentLengthLimitExceeded" : "InvalidRequestBody", e.Message));
         }

@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
-using RemoteWrite.Core.Codec;
 using RemoteWrite.LocalAzure.Options;
 
 namespace RemoteWrite.LocalAzure.Ingestion;
@@ -46,10 +45,10 @@ internal sealed class RemoteWriteForwarder : BackgroundService
             try
             {
                 using var content = new ByteArrayContent(body);
-                content.Headers.ContentType = new MediaTypeHeaderValue(RemoteWriteHeaders.V1ContentType);
+                content.Headers.ContentType = new MediaTypeHeaderValue(IngestionContent.ContentType);
                 content.Headers.ContentEncoding.Add("snappy");
                 using var request = new HttpRequestMessage(HttpMethod.Post, _target) { Content = content };
-                request.Headers.Add(RemoteWriteHeaders.VersionHeader, RemoteWriteHeaders.V1Version);
+                request.Headers.Add(IngestionContent.VersionHeader, IngestionContent.Version);
                 using var response = await client.SendAsync(request, stoppingToken);
                 if (!response.IsSuccessStatusCode)
                 {

@@ -17,13 +17,22 @@ internal static class SeriesHash
     public static ulong OfLabel(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value) =>
         Mix(HashLower(value, HashLower(name, 0x51_7C_C1_B7_27_22_0A_95)));
 
-    /// <summary>
-    /// The same identity from a whole Label message (name and value with their tags and lengths), in
-    /// one pass when it is ASCII: one call per label instead of two on the hot path. Lower-casing
-    /// may touch a length byte too, but the same for every spelling, so case variants still meet.
-    /// </summary>
-    public static ulong OfLabelMessage(ReadOnlySpan<byte> label, ReadOnlySpan<byte> name, ReadOnlySpan<byte> value) =>
-        Ascii.IsValid(label) ? Mix(HashLowerAscii(label, 0x2C_1B_3C_6D_A5_F0_13_77)) : OfLabel(name, value);
+    /// <summary>The same identity from parsed strings (UTF-8 encoded on the stack when short).</summary>
+    public static ulong OfLabel(string name, string value)
+    {
+        var length = Encoding.UTF8.GetByteCount(name) + Encoding.UTF8.GetByteCount(value);
+        byte[]? rented = null;
+        var buffer = length <= 1024 ? stackalloc byte[1024] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        var n = Encoding.UTF8.GetBytes(name, buffer);
+        var v = Encoding.UTF8.GetBytes(value, buffer[n..]);
+        var hash = OfLabel(buffer[..n], buffer.Slice(n, v));
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+
+        return hash;
+    }
 
     /// <summary>Combines per-label hashes; addition makes the order irrelevant.</summary>
     public static ulong Combine(ulong sumOfLabels, int labelCount) => Mix(sumOfLabels + (ulong)labelCount * Prime);

@@ -1,6 +1,6 @@
-using RemoteWrite.Core.Codec;
 using System.Collections.Concurrent;
 using System.Text;
+using RemoteWrite.LocalAzure.Protocol;
 
 namespace RemoteWrite.LocalAzure.Ingestion;
 
@@ -33,21 +33,18 @@ internal sealed class StoredSeries(string labels)
 
 /// <summary>
 /// The series that arrived, keyed by the case-insensitive <see cref="SeriesHash"/>, so series that
-/// differ only by case are one (CONTRACT §2). Label text is materialized once per new series.
+/// differ only by case are one (CONTRACT §2). Label text is made once per new series.
 /// </summary>
 internal sealed class SeriesStore
 {
     private readonly ConcurrentDictionary<ulong, StoredSeries> _series = new();
-
-    // Exact label bytes (XxHash3) → series: the hot path finds a known spelling without case folding.
-    private readonly ConcurrentDictionary<ulong, StoredSeries> _byRawLabels = new();
 
     public int Count => _series.Count;
 
     public IEnumerable<StoredSeries> All => _series.Values;
 
     /// <summary>The series with this case-insensitive identity, created (labels as first seen) when new.</summary>
-    public StoredSeries Record(ulong hash, ReadOnlySpan<byte> timeSeries)
+    public StoredSeries Record(ulong hash, TimeSeries timeSeries)
     {
         if (!_series.TryGetValue(hash, out var entry))
         {
@@ -57,39 +54,23 @@ internal sealed class SeriesStore
         return entry;
     }
 
-    public StoredSeries? FindByRawLabels(ulong rawKey) => _byRawLabels.GetValueOrDefault(rawKey);
-
-    public void RememberRawLabels(ulong rawKey, StoredSeries series) => _byRawLabels[rawKey] = series;
-
-    public void Clear()
-    {
-        _byRawLabels.Clear();
-        _series.Clear();
-    }
+    public void Clear() => _series.Clear();
 
     /// <summary>Prometheus text form: <c>name{a="b",c="d"}</c>.</summary>
-    public static string LabelText(ReadOnlySpan<byte> timeSeries)
+    public static string LabelText(TimeSeries timeSeries)
     {
         var name = "";
         var labels = new StringBuilder();
-        var reader = new ProtoReader(timeSeries);
-        while (reader.TryReadTag(out var field, out var wireType))
+        foreach (var label in timeSeries.Labels)
         {
-            if (field != 1)
+            if (label.Name == "__name__")
             {
-                reader.Skip(wireType);
+                name = label.Value;
                 continue;
             }
 
-            WriteRequestWalker.ReadLabel(reader.ReadLengthDelimited(), out var n, out var v);
-            if (n.SequenceEqual("__name__"u8))
-            {
-                name = Encoding.UTF8.GetString(v);
-                continue;
-            }
-
-            labels.Append(labels.Length == 0 ? "" : ",").Append(Encoding.UTF8.GetString(n)).Append("=\"")
-                .Append(Encoding.UTF8.GetString(v).Replace("\\", "\\\\").Replace("\"", "\\\"")).Append('"');
+            labels.Append(labels.Length == 0 ? "" : ",").Append(label.Name).Append("=\"")
+                .Append(label.Value.Replace("\\", "\\\\").Replace("\"", "\\\"")).Append('"');
         }
 
         return labels.Length == 0 ? name : $"{name}{{{labels}}}";

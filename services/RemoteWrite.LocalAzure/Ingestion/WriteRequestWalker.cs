@@ -1,245 +1,115 @@
-using System.IO.Hashing;
-using RemoteWrite.Core.Codec;
-using RemoteWrite.Core.Errors;
+using RemoteWrite.LocalAzure.Protocol;
 
 namespace RemoteWrite.LocalAzure.Ingestion;
 
 /// <summary>
-/// Walks a decoded remote-write 1.0 <c>WriteRequest</c> (prompb/remote.proto, types.proto; CONTRACT §1)
-/// with Core's <see cref="ProtoReader"/>, without materializing it: counts samples, histograms and exemplars, drops those outside the
-/// ingestion window, and hands each series' newest in-window sample to the <see cref="SeriesStore"/>.
-/// Strings are only made for series the store has not seen.
+/// Walks a remote-write 1.0 <c>WriteRequest</c> (prompb/remote.proto, types.proto; CONTRACT §1) parsed
+/// by the stand-in's own <see cref="IngestionDecoder"/>: counts samples, histograms and exemplars, drops
+/// those outside the ingestion window, and hands each series' newest in-window sample to the
+/// <see cref="SeriesStore"/>. Every series' labels are checked before anything is stored, so a
+/// refused body leaves no trace.
 /// </summary>
 internal static class WriteRequestWalker
 {
-    private static ReadOnlySpan<byte> MetricName => "__name__"u8;
+    private const string MetricName = "__name__";
 
-    /// <summary>Validates and walks <paramref name="request"/>; throws 400 when it is not a valid 1.0 WriteRequest.</summary>
-    public static WriteSummary Walk(ReadOnlySpan<byte> request, long nowMs, long windowMs, SeriesStore? store)
+    /// <summary>Parses and walks a decoded body; throws 400 when it is not a valid 1.0 WriteRequest.</summary>
+    public static WriteSummary Walk(ReadOnlySpan<byte> request, long nowMs, long windowMs, SeriesStore? store) =>
+        Walk(IngestionDecoder.Parse(request), nowMs, windowMs, store);
+
+    /// <summary>Validates and walks <paramref name="request"/>; throws 400 when a series breaks a label rule.</summary>
+    public static WriteSummary Walk(WriteRequest request, long nowMs, long windowMs, SeriesStore? store)
     {
-        var summary = new WriteSummary { MinTimestampMs = long.MaxValue, MaxTimestampMs = long.MinValue };
-        var reader = new ProtoReader(request);
-        while (reader.TryReadTag(out var field, out var wireType))
+        var all = request.Timeseries;
+        var identities = new ulong[all.Count];
+        for (var i = 0; i < all.Count; i++)
         {
-            if (field == 1 && wireType == WireType.LengthDelimited)
-            {
-                WalkSeries(reader.ReadLengthDelimited(), nowMs, windowMs, store, ref summary);
-            }
-            else if (field is 1 or 3 && wireType != WireType.LengthDelimited)
-            {
-                throw ProtoReader.Malformed("WriteRequest field with a wrong wire type");
-            }
-            else
-            {
-                // Metadata (3) and unknown fields: protobuf rules say skip.
-                reader.Skip(wireType);
-            }
+            identities[i] = CheckLabels(all[i]);
+        }
+
+        var summary = new WriteSummary { MinTimestampMs = long.MaxValue, MaxTimestampMs = long.MinValue };
+        for (var i = 0; i < all.Count; i++)
+        {
+            WalkSeries(all[i], identities[i], nowMs, windowMs, store, ref summary);
         }
 
         return summary;
     }
 
-    private static void WalkSeries(ReadOnlySpan<byte> series, long nowMs, long windowMs, SeriesStore? store, ref WriteSummary summary)
+    private static void WalkSeries(TimeSeries series, ulong identity, long nowMs, long windowMs, SeriesStore? store, ref WriteSummary summary)
     {
         summary.Series++;
-        var reader = new ProtoReader(series);
-        int labelsStart = -1, labelsEnd = -1;
-        var labelsContiguous = true;
         var newestTs = long.MinValue;
         var newestValue = 0.0;
         long stored = 0;
-        while (true)
+        foreach (var sample in series.Samples)
         {
-            var fieldStart = reader.Position;
-            if (!reader.TryReadTag(out var field, out var wireType))
+            summary.Samples++;
+            Track(ref summary, sample.Timestamp);
+            if (Math.Abs(sample.Timestamp - nowMs) > windowMs)
             {
-                break;
+                summary.DroppedOldData++;
+                continue;
             }
 
-            if (field is >= 1 and <= 4 && wireType != WireType.LengthDelimited)
+            stored++;
+            if (sample.Timestamp >= newestTs)
             {
-                throw ProtoReader.Malformed("WriteRequest field with a wrong wire type");
+                newestTs = sample.Timestamp;
+                newestValue = sample.Value;
             }
+        }
 
-            switch (field)
+        summary.Exemplars += series.Exemplars.Count;
+        foreach (var histogram in series.Histograms)
+        {
+            summary.Histograms++;
+            Track(ref summary, histogram.Timestamp);
+            if (Math.Abs(histogram.Timestamp - nowMs) > windowMs)
             {
-                case 1:
-                    // Labels are read after the loop, and only for label bytes not seen before.
-                    reader.ReadLengthDelimited();
-                    labelsContiguous &= labelsEnd < 0 || labelsEnd == fieldStart;
-                    labelsStart = labelsStart < 0 ? fieldStart : labelsStart;
-                    labelsEnd = reader.Position;
-                    break;
-                case 2:
-                    ReadSample(reader.ReadLengthDelimited(), out var sampleValue, out var ts);
-                    summary.Samples++;
-                    Track(ref summary, ts);
-                    if (Math.Abs(ts - nowMs) > windowMs)
-                    {
-                        summary.DroppedOldData++;
-                        break;
-                    }
-
-                    stored++;
-                    if (ts >= newestTs)
-                    {
-                        newestTs = ts;
-                        newestValue = sampleValue;
-                    }
-
-                    break;
-                case 3:
-                    reader.ReadLengthDelimited();
-                    summary.Exemplars++;
-                    break;
-                case 4:
-                    var histogramTs = ReadHistogramTimestamp(reader.ReadLengthDelimited());
-                    summary.Histograms++;
-                    Track(ref summary, histogramTs);
-                    if (Math.Abs(histogramTs - nowMs) > windowMs)
-                    {
-                        summary.DroppedOldData++;
-                    }
-                    else
-                    {
-                        summary.HistogramsStored++;
-                    }
-
-                    break;
-                default:
-                    reader.Skip(wireType);
-                    break;
+                summary.DroppedOldData++;
+            }
+            else
+            {
+                summary.HistogramsStored++;
             }
         }
 
         summary.SamplesStored += stored;
-
-        // The exact label bytes were checked when first seen: a repeat skips parsing and case folding.
-        var rawLabels = labelsContiguous && labelsStart >= 0 ? series[labelsStart..labelsEnd] : default;
-        var rawKey = rawLabels.IsEmpty ? 0 : XxHash3.HashToUInt64(rawLabels);
-        var known = rawLabels.IsEmpty ? null : store?.FindByRawLabels(rawKey);
-        if (known is null)
+        if (store is not null && stored > 0)
         {
-            var identity = CheckLabels(series);
-            if (store is not null && stored > 0)
-            {
-                known = store.Record(identity, series);
-                if (!rawLabels.IsEmpty)
-                {
-                    store.RememberRawLabels(rawKey, known);
-                }
-            }
-        }
-
-        if (stored > 0)
-        {
-            known?.Update(newestValue, newestTs, stored);
+            store.Record(identity, series).Update(newestValue, newestTs, stored);
         }
     }
 
     // Validates the labels and returns the case-insensitive identity of the series.
-    private static ulong CheckLabels(ReadOnlySpan<byte> series)
+    private static ulong CheckLabels(TimeSeries series)
     {
         ulong labelSum = 0;
-        var labelCount = 0;
         var hasName = false;
-        var reader = new ProtoReader(series);
-        while (reader.TryReadTag(out var field, out var wireType))
+        foreach (var label in series.Labels)
         {
-            if (field != 1)
+            if (label.Name.Length == 0)
             {
-                reader.Skip(wireType);
-                continue;
+                throw IngestionException.Invalid("label with an empty name");
             }
 
-            var label = reader.ReadLengthDelimited();
-            ReadLabel(label, out var name, out var value);
-            if (name.IsEmpty)
-            {
-                throw RemoteWriteException.Invalid("label with an empty name");
-            }
-
-            hasName |= name.SequenceEqual(MetricName);
-            labelSum += SeriesHash.OfLabelMessage(label, name, value);
-            labelCount++;
+            hasName |= label.Name == MetricName;
+            labelSum += SeriesHash.OfLabel(label.Name, label.Value);
         }
 
         // CONTRACT §1: every series has __name__.
         if (!hasName)
         {
-            throw RemoteWriteException.Invalid("series without __name__");
+            throw IngestionException.Invalid("series without __name__");
         }
 
-        return SeriesHash.Combine(labelSum, labelCount);
+        return SeriesHash.Combine(labelSum, series.Labels.Count);
     }
 
     private static void Track(ref WriteSummary summary, long ts)
     {
         summary.MinTimestampMs = Math.Min(summary.MinTimestampMs, ts);
         summary.MaxTimestampMs = Math.Max(summary.MaxTimestampMs, ts);
-    }
-
-    public static void ReadLabel(ReadOnlySpan<byte> label, out ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
-    {
-        name = default;
-        value = default;
-        var reader = new ProtoReader(label);
-        while (reader.TryReadTag(out var field, out var wireType))
-        {
-            if (field == 1 && wireType == WireType.LengthDelimited)
-            {
-                name = reader.ReadLengthDelimited();
-            }
-            else if (field == 2 && wireType == WireType.LengthDelimited)
-            {
-                value = reader.ReadLengthDelimited();
-            }
-            else
-            {
-                reader.Skip(wireType);
-            }
-        }
-    }
-
-    private static void ReadSample(ReadOnlySpan<byte> sample, out double value, out long timestamp)
-    {
-        value = 0;
-        timestamp = 0;
-        var reader = new ProtoReader(sample);
-        while (reader.TryReadTag(out var field, out var wireType))
-        {
-            if (field == 1 && wireType == WireType.Fixed64)
-            {
-                value = reader.ReadDouble();
-            }
-            else if (field == 2 && wireType == WireType.Varint)
-            {
-                timestamp = (long)reader.ReadVarint();
-            }
-            else
-            {
-                reader.Skip(wireType);
-            }
-        }
-    }
-
-    // Histogram.timestamp is field 15 (int64) in prompb/types.proto.
-    private static long ReadHistogramTimestamp(ReadOnlySpan<byte> histogram)
-    {
-        long timestamp = 0;
-        var reader = new ProtoReader(histogram);
-        while (reader.TryReadTag(out var field, out var wireType))
-        {
-            if (field == 15 && wireType == WireType.Varint)
-            {
-                timestamp = (long)reader.ReadVarint();
-            }
-            else
-            {
-                reader.Skip(wireType);
-            }
-        }
-
-        return timestamp;
     }
 }
