@@ -10,7 +10,7 @@ public sealed class PrometheusAndLoadTests(StackFixture fixture, ITestOutputHelp
 {
     private readonly DaprStack _stack = fixture.Stack;
 
-    [PrometheusFact]
+    [RedisAndPrometheusFact]
     public async Task Prometheus_remote_writes_through_the_dapr_services_and_samples_match_at_both_ends()
     {
         await _stack.DrainAsync();
@@ -47,7 +47,7 @@ public sealed class PrometheusAndLoadTests(StackFixture fixture, ITestOutputHelp
         Assert.Equal((long)received, stored);
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Ingress_acknowledges_a_bounded_load_of_600000_samples()
     {
         // Every request of a bounded load is acknowledged. The CPU figure is printed for information; the
