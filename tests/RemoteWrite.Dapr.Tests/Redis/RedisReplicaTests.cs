@@ -63,7 +63,7 @@ public sealed class RedisReplicaTests(RedisReplicaFixture fixture, ITestOutputHe
         }
 
         // Every sample an ingress took in (load tool + Prometheus), all acknowledged in this fault-free run.
-        var received = await ReceivedAsync() - received0;
+        var received = await Poll.SettledAsync(ReceivedAsync, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30)) - received0;
         await Poll.AssertAsync(async () => await Stack.AzureSamplesAsync() - azure0 >= received, Settle, $"{received} samples at Azure");
         await Stack.Broker.DrainAsync(Settle);
         await Task.Delay(1000);
