@@ -35,11 +35,12 @@ public sealed class PrometheusAndLoadTests(StackFixture fixture, ITestOutputHelp
         }
         finally
         {
-            prometheus.Kill();
+            // Gracefully: a request cut off mid-publish may be counted by the ingress and not stored, or the reverse.
+            await prometheus.StopAsync(TimeSpan.FromSeconds(90));
         }
 
         // Prometheus stopped: whatever the ingress acknowledged must reach Azure, no more and no less
-        // (counted once the count stops moving: a request sent just before the kill may still be in the ingress).
+        // (counted once the count stops moving, as /metrics answers may be cached briefly).
         var received = await Poll.SettledAsync(() => _stack.MetricAsync(_stack.Ingress, "remotewrite_receiver_samples_total"), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30)) - received0;
         await Poll.AssertAsync(async () => (await _stack.AzureStatsAsync()).Samples - azure0.Samples >= received, TimeSpan.FromSeconds(60), $"{received} samples at Azure");
         await Task.Delay(1000);

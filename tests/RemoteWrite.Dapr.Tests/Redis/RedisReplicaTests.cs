@@ -54,7 +54,8 @@ public sealed class RedisReplicaTests(RedisReplicaFixture fixture, ITestOutputHe
         }
         finally
         {
-            prometheus.Kill();
+            // Gracefully: a request cut off mid-publish may be stored without the ingress acknowledging it.
+            await prometheus.StopAsync(TimeSpan.FromSeconds(90));
         }
 
         foreach (var load in loads)
