@@ -76,6 +76,7 @@ public sealed class RedisPubSub : IAsyncDisposable
     /// <summary>
     /// Redis refuses every publish until disposed: <c>maxmemory</c> below what it uses, with components/redis.conf's
     /// <c>noeviction</c>, fails <c>XADD</c> with OOM (what a full Redis does), while reads and <c>XACK</c> go on.
+    /// The component returns the error (pubsub/redis/redis.go <c>Publish</c>) and daprd fails the publish.
     /// </summary>
     public IDisposable RefusePublishes()
     {
