@@ -6,8 +6,8 @@ using Xunit.Abstractions;
 namespace RemoteWrite.Dapr.Tests;
 
 /// <summary>
-/// ingress → stand-in daprd pub/sub → forwarder → token service (via invocation) → local Azure,
-/// every service a real process, every Dapr call over the real wire.
+/// ingress → stand-in daprd → Redis streams (a real redis-server) → forwarder → token service (via
+/// invocation) → local Azure, every service a real process, every Dapr call over the real wire.
 /// </summary>
 [Collection(StackCollection.Name)]
 public sealed class EndToEndTests(StackFixture fixture, ITestOutputHelper output)
@@ -16,7 +16,7 @@ public sealed class EndToEndTests(StackFixture fixture, ITestOutputHelper output
 
     private static readonly TimeSpan Arrival = TimeSpan.FromSeconds(90);
 
-    [Fact]
+    [RedisFact]
     public async Task Every_acknowledged_sample_arrives_once_and_deliveries_are_merged_into_azure_requests()
     {
         await _stack.DrainAsync();
@@ -48,10 +48,10 @@ public sealed class EndToEndTests(StackFixture fixture, ITestOutputHelper output
         // No Information line per delivery (Polly attempts, result executors): the log says what went wrong, not each success.
         var infoLines = _stack.Forwarder.Output.Split('\n').Count(l => l.Contains("info: ", StringComparison.Ordinal) && !l.Contains("Microsoft.Hosting.Lifetime", StringComparison.Ordinal));
         Assert.True(infoLines < 10, $"{infoLines} Information lines from the forwarder:\n{_stack.Forwarder.OutputTail}");
-        Assert.Equal(0, _stack.Broker.PendingCount(DaprNames.PubSub, DaprNames.Topic, DaprNames.ForwarderAppId));
+        await _stack.DrainAsync(); // and Redis holds nothing pending or unread for the forwarder
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Forwarder_killed_mid_flight_then_restarted_loses_nothing()
     {
         await _stack.DrainAsync();
@@ -81,10 +81,10 @@ public sealed class EndToEndTests(StackFixture fixture, ITestOutputHelper output
         await Poll.AssertAsync(async () => (await _stack.AzureStatsAsync()).Series - before.Series >= Requests * Series, Arrival, "every series after the crash");
         var after = await _stack.AzureStatsAsync();
         Assert.True(after.Samples - before.Samples >= Expected, $"{after.Samples - before.Samples} < {Expected}: acknowledged samples were lost");
-        output.WriteLine($"after kill -9: {after.Samples - before.Samples} samples stored for {Expected} sent (duplicates from redelivery are harmless); redeliveries so far {_stack.Broker.Redelivered}");
+        output.WriteLine($"after kill -9: {after.Samples - before.Samples} samples stored for {Expected} sent (duplicates from redelivery are harmless); redeliveries so far {_stack.Redelivered}");
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Azure_outage_of_60_seconds_is_retried_until_it_recovers_and_nothing_is_lost()
     {
         // The case: a 60 s Azure outage. daprd redelivers under components/resiliency.yaml
@@ -92,7 +92,7 @@ public sealed class EndToEndTests(StackFixture fixture, ITestOutputHelper output
         var outage = TimeSpan.FromSeconds(60);
         await _stack.DrainAsync();
         var before = await _stack.AzureStatsAsync();
-        var redeliveredBefore = _stack.Broker.Redelivered;
+        var redeliveredBefore = _stack.Redelivered;
         var retriesBefore = await _stack.MetricAsync(_stack.Forwarder, "remotewrite_forwarder_deliveries_total", "status=\"retry\"");
         await _stack.SetAzureFaultAsync(503, outage.TotalSeconds);
         var run = Guid.NewGuid().ToString("N");
@@ -104,14 +104,14 @@ public sealed class EndToEndTests(StackFixture fixture, ITestOutputHelper output
         }
 
         await Poll.AssertAsync(
-            async () => _stack.Broker.Redelivered > redeliveredBefore && await _stack.MetricAsync(_stack.Forwarder, "remotewrite_forwarder_deliveries_total", "status=\"retry\"") > retriesBefore,
+            async () => _stack.Redelivered > redeliveredBefore && await _stack.MetricAsync(_stack.Forwarder, "remotewrite_forwarder_deliveries_total", "status=\"retry\"") > retriesBefore,
             outage, "RETRY answers and redeliveries during the outage");
         Assert.Equal(before.Samples, (await _stack.AzureStatsAsync()).Samples);
 
         var bound = outage + DaprYaml.DeliveryRetry().MaxInterval + Arrival;
         await Poll.AssertAsync(async () => (await _stack.AzureStatsAsync()).Samples - before.Samples >= Requests * Series * Samples, bound, "every sample after the outage");
         await DrainAndCheckAsync(before, Requests * Series, Requests * Series * Samples);
-        output.WriteLine($"60 s outage: {_stack.Broker.Redelivered - redeliveredBefore} redeliveries, all {Requests * Series * Samples} samples stored");
+        output.WriteLine($"60 s outage: {_stack.Redelivered - redeliveredBefore} redeliveries, all {Requests * Series * Samples} samples stored");
     }
 
     private async Task DrainAndCheckAsync((long Samples, long Requests, long Series) before, long series, long samples)
@@ -122,10 +122,10 @@ public sealed class EndToEndTests(StackFixture fixture, ITestOutputHelper output
         Assert.True(after.Samples - before.Samples >= samples, $"{after.Samples - before.Samples} < {samples}: acknowledged samples were lost");
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Ingress_publishes_the_raw_body_with_its_facts_as_the_hand_off_contract_says()
     {
-        var published = _stack.Broker.Messages(DaprNames.PubSub, DaprNames.Topic).Count;
+        var mark = _stack.Broker.Observer.LastEntryId(DaprNames.Topic);
         var end = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         const int Series = 6, Samples = 4;
         using (var response = await _stack.Http.SendAsync(RemoteWriteBodies.Post(_stack.IngressWriteUrl, RemoteWriteBodies.Batch(Guid.NewGuid().ToString("N"), 0, Series, Samples, end))))
@@ -133,14 +133,14 @@ public sealed class EndToEndTests(StackFixture fixture, ITestOutputHelper output
             Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         }
 
-        var message = Assert.Single(_stack.Broker.Messages(DaprNames.PubSub, DaprNames.Topic).Skip(published));
+        var message = Assert.Single(_stack.Broker.Observer.MessagesAfter(DaprNames.PubSub, DaprNames.Topic, mark));
         Assert.True(message.Raw, "published with rawPayload: the broker stores the body, not a CloudEvent");
         Assert.True(MessageFacts.TryRead(message.Metadata, out var facts));
         Assert.Equal(new MessageFacts(Series * Samples, 0, end.AddSeconds(-(Samples - 1)).ToUnixTimeMilliseconds(), end.ToUnixTimeMilliseconds(), DaprStack.Destination), facts);
         Assert.Equal((Series, Series * Samples), RemoteWriteBodies.Count(message.Data));
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Token_service_down_means_retry_and_the_forwarder_recovers_when_it_is_back()
     {
         await _stack.DrainAsync();
@@ -165,7 +165,7 @@ public sealed class EndToEndTests(StackFixture fixture, ITestOutputHelper output
         await Poll.AssertAsync(async () => (await _stack.AzureStatsAsync()).Samples - before.Samples >= 20, Arrival, "samples after the token service is back");
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Only_the_forwarder_may_get_a_token()
     {
         // Through the ingress' sidecar: the token service's sidecar applies the access control → 403.
@@ -199,27 +199,22 @@ public sealed class EndToEndTests(StackFixture fixture, ITestOutputHelper output
         Assert.Equal(HttpStatusCode.Unauthorized, noApiToken.StatusCode);
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Ingress_answers_503_while_the_broker_refuses_and_204_again_after()
     {
         var body = RemoteWriteBodies.Batch(Guid.NewGuid().ToString("N"), 0, 5, 1);
-        _stack.Broker.Available = false;
-        try
+        using (_stack.Broker.RefusePublishes())
         {
             using var refused = await _stack.Http.SendAsync(RemoteWriteBodies.Post(_stack.IngressWriteUrl, body));
             Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
             Assert.NotNull(refused.Headers.RetryAfter);
-        }
-        finally
-        {
-            _stack.Broker.Available = true;
         }
 
         using var accepted = await _stack.Http.SendAsync(RemoteWriteBodies.Post(_stack.IngressWriteUrl, body));
         Assert.Equal(HttpStatusCode.NoContent, accepted.StatusCode);
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Forwarder_logs_the_side_car_line_with_non_zero_averages()
     {
         using (var response = await _stack.Http.SendAsync(RemoteWriteBodies.Post(_stack.IngressWriteUrl, RemoteWriteBodies.Batch(Guid.NewGuid().ToString("N"), 0, 5, 1))))

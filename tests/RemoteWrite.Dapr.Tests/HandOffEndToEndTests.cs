@@ -7,8 +7,8 @@ using Xunit.Abstractions;
 namespace RemoteWrite.Dapr.Tests;
 
 /// <summary>
-/// The hand-off contract end to end (ingress or broker → stand-in daprd → forwarder → token service →
-/// local Azure): a bulk far over Kestrel's default 30 MB body limit, a slow Azure without duplicate
+/// The hand-off contract end to end (ingress, or a publish straight to Redis → stand-in daprd → forwarder →
+/// token service → local Azure): a bulk far over Kestrel's default 30 MB body limit, a slow Azure without duplicate
 /// storms, and a refused token replaced at the token service.
 /// </summary>
 [Collection(StackCollection.Name)]
@@ -18,12 +18,12 @@ public sealed class HandOffEndToEndTests(StackFixture fixture, ITestOutputHelper
 
     private readonly DaprStack _stack = fixture.Stack;
 
-    [Fact]
+    [RedisFact]
     public async Task A_bulk_over_30_megabytes_is_accepted_and_every_entry_delivered_once()
     {
         await _stack.DrainAsync();
         var before = await _stack.AzureStatsAsync();
-        var redeliveredBefore = _stack.Broker.Redelivered;
+        var redeliveredBefore = _stack.Redelivered;
         var now = DateTimeOffset.UtcNow;
         var run = Guid.NewGuid().ToString("N");
 
@@ -33,12 +33,10 @@ public sealed class HandOffEndToEndTests(StackFixture fixture, ITestOutputHelper
         var messages = DaprYaml.PubSubSettings().Concurrency; // one full bulk
         var bodies = Enumerable.Range(0, messages).Select(i => RemoteWriteBodies.Batch(run, i, series, 2, now, noise: true)).ToList();
         var facts = new MessageFacts(series * 2, 0, now.AddSeconds(-1).ToUnixTimeMilliseconds(), now.ToUnixTimeMilliseconds(), DaprStack.Destination);
-        foreach (var body in bodies)
-        {
-            // All at once, as a backlog: the sidecar gathers them into one bulk.
-            Assert.InRange(body.Length, 800_000, HandOff.DefaultMaxMessageBytes);
-            _stack.Broker.Publish(new BrokerMessage(Guid.NewGuid().ToString(), DaprNames.PubSub, DaprNames.Topic, body, facts.ToPublishMetadata(), body.Length));
-        }
+        Assert.All(bodies, body => Assert.InRange(body.Length, 800_000, HandOff.DefaultMaxMessageBytes));
+
+        // All at once (one MULTI/EXEC), as a backlog: the sidecar gathers them into one bulk.
+        await _stack.Broker.Observer.PublishAtOnceAsync([.. bodies.Select(body => new BrokerMessage(Guid.NewGuid().ToString(), DaprNames.PubSub, DaprNames.Topic, body, facts.ToPublishMetadata(), body.Length))]);
 
         long expected = (long)messages * series * 2;
         await Poll.AssertAsync(async () => (await _stack.AzureStatsAsync()).Samples - before.Samples >= expected, Arrival, $"{expected} samples at Azure");
@@ -48,15 +46,15 @@ public sealed class HandOffEndToEndTests(StackFixture fixture, ITestOutputHelper
         output.WriteLine($"{messages} messages of ~{series * 2} samples; largest delivery {largest / 1e6:0.0} MB");
         Assert.True(largest > 30_000_000, $"the largest delivery was {largest} bytes");
         Assert.Equal(expected, (await _stack.AzureStatsAsync()).Samples - before.Samples);
-        Assert.Equal(redeliveredBefore, _stack.Broker.Redelivered);
+        Assert.Equal(redeliveredBefore, _stack.Redelivered);
     }
 
-    [Fact]
+    [RedisFact]
     public async Task With_azure_answering_every_post_2_s_late_duplicates_stay_under_1_percent()
     {
         await _stack.DrainAsync();
         var before = await _stack.AzureStatsAsync();
-        var redeliveredBefore = _stack.Broker.Redelivered;
+        var redeliveredBefore = _stack.Redelivered;
         var timedOutBefore = _stack.ForwarderSidecar.Runtime.TimedOutDeliveries;
         var run = Guid.NewGuid().ToString("N");
         const int Requests = 160, Series = 1000, Samples = 2; // ~100 KB messages, as Prometheus' 2,000-sample requests
@@ -83,7 +81,7 @@ public sealed class HandOffEndToEndTests(StackFixture fixture, ITestOutputHelper
             await _stack.DrainAsync();
             var arrived = (await _stack.AzureStatsAsync()).Samples - before.Samples;
             var duplicates = arrived - Expected;
-            output.WriteLine($"slow Azure: {Expected} acknowledged, {arrived} arrived ({100.0 * duplicates / Expected:0.00}% duplicates), {_stack.Broker.Redelivered - redeliveredBefore} redeliveries, {_stack.ForwarderSidecar.Runtime.TimedOutDeliveries - timedOutBefore} timed-out bulks");
+            output.WriteLine($"slow Azure: {Expected} acknowledged, {arrived} arrived ({100.0 * duplicates / Expected:0.00}% duplicates), {_stack.Redelivered - redeliveredBefore} redeliveries, {_stack.ForwarderSidecar.Runtime.TimedOutDeliveries - timedOutBefore} timed-out bulks");
             Assert.InRange(duplicates, 0, Expected / 100);
 
             // The delivery lag keeps its own buckets (up to an hour), not the shared sub-second ones.
@@ -97,7 +95,7 @@ public sealed class HandOffEndToEndTests(StackFixture fixture, ITestOutputHelper
         }
     }
 
-    [Fact]
+    [RedisFact]
     public async Task A_token_azure_refuses_is_replaced_at_the_token_service_from_entra_id()
     {
         await _stack.DrainAsync();
@@ -116,7 +114,7 @@ public sealed class HandOffEndToEndTests(StackFixture fixture, ITestOutputHelper
         Assert.True(await _stack.LocalAzure.TokensIssuedAsync("secret") > issuedBefore, "the token service must get a new token from Entra ID, not hand back the refused one");
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Forwarder_subscribes_raw_and_bulk_to_the_topic_and_the_retry_topic_both_dead_lettering_into_the_retry_topic()
     {
         // As daprd asks: with the app token.
@@ -137,7 +135,7 @@ public sealed class HandOffEndToEndTests(StackFixture fixture, ITestOutputHelper
         Assert.Equal("/" + DaprNames.RetryDeliveryRoute, subscriptions.Single(s => s.Topic == DaprNames.RetryTopic).Route);
     }
 
-    [Fact]
+    [RedisFact]
     public async Task Forwarder_metrics_exist_at_zero_before_their_first_event()
     {
         var text = await _stack.Http.GetStringAsync(new Uri(_stack.Forwarder.Address, "/metrics"));

@@ -34,7 +34,7 @@ public class DaprGrpcService(SidecarRuntime runtime)
     {
         runtime.CheckApiToken(context);
         var broker = runtime.Broker;
-        if (!broker.PubSubNames.Contains(request.PubsubName))
+        if (broker is null || !broker.PubSubNames.Contains(request.PubsubName))
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"pubsub {request.PubsubName} is not found"));
         }

@@ -30,6 +30,7 @@ namespace RemoteWrite.DaprSidecar;
 /// </summary>
 public sealed class RedisStreamsBroker : IPubSubBroker, IAsyncDisposable
 {
+    private const int RangePage = 32;
     private static readonly TimeSpan EmptyPoll = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan ErrorPause = TimeSpan.FromMilliseconds(250);
 
@@ -108,14 +109,32 @@ public sealed class RedisStreamsBroker : IPubSubBroker, IAsyncDisposable
 
     public async Task PublishAsync(BrokerMessage message, CancellationToken cancellationToken = default)
     {
-        // redis.go Publish: maxLenApprox and streamTTL are exclusive; go-redis sends MAXLEN when set, else MINID.
-        var options = _settings.MaxLenApprox > 0 ? new StreamAddOptions { Approximate = true, MaxLength = _settings.MaxLenApprox }
-            : _settings.StreamTtl > TimeSpan.Zero ? new StreamAddOptions { Approximate = true, MinId = $"{(DateTimeOffset.UtcNow - _settings.StreamTtl).ToUnixTimeMilliseconds()}-1" }
-            : new StreamAddOptions();
-
-        await Db.StreamAddAsync(message.Topic, RedisStreamEntry.From(message), options);
+        await Db.StreamAddAsync(message.Topic, RedisStreamEntry.From(message), AddOptions());
         Interlocked.Increment(ref _published);
     }
+
+    /// <summary>
+    /// Each message as <see cref="PublishAsync"/> stores it, all in one <c>MULTI</c>/<c>EXEC</c>: subscribers
+    /// find them together, as a backlog (for tests; daprd publishes one message at a time).
+    /// </summary>
+    public async Task PublishAtOnceAsync(IReadOnlyList<BrokerMessage> messages)
+    {
+        var transaction = Db.CreateTransaction();
+        var adds = messages.Select(m => transaction.StreamAddAsync(m.Topic, RedisStreamEntry.From(m), AddOptions())).ToArray();
+        if (!await transaction.ExecuteAsync())
+        {
+            throw new RedisException("MULTI/EXEC was discarded");
+        }
+
+        await Task.WhenAll(adds);
+        Interlocked.Add(ref _published, messages.Count);
+    }
+
+    // redis.go Publish: maxLenApprox and streamTTL are exclusive; go-redis sends MAXLEN when set, else MINID.
+    private StreamAddOptions AddOptions() =>
+        _settings.MaxLenApprox > 0 ? new StreamAddOptions { Approximate = true, MaxLength = _settings.MaxLenApprox }
+        : _settings.StreamTtl > TimeSpan.Zero ? new StreamAddOptions { Approximate = true, MinId = $"{(DateTimeOffset.UtcNow - _settings.StreamTtl).ToUnixTimeMilliseconds()}-1" }
+        : new StreamAddOptions();
 
     public void Subscribe(string pubSub, string topic, string group)
     {
@@ -199,8 +218,33 @@ public sealed class RedisStreamsBroker : IPubSubBroker, IAsyncDisposable
         return info.Name is null ? (0, Db.StreamLength(topic)) : (info.PendingMessageCount, info.Lag ?? 0);
     }
 
-    public IReadOnlyList<BrokerMessage> Messages(string pubSub, string topic) =>
-        [.. Db.StreamRange(topic).Where(e => !e.IsNull).Select(e => RedisStreamEntry.To(pubSub, topic, e))];
+    /// <summary><c>XRANGE</c>: every entry the stream still holds (acknowledged or not, until trimmed).</summary>
+    public IReadOnlyList<BrokerMessage> Messages(string pubSub, string topic) => MessagesAfter(pubSub, topic, null);
+
+    /// <summary>
+    /// The entries after <paramref name="entryId"/> (from <see cref="LastEntryId"/>; null: from the start),
+    /// read 32 at a time: one reply of a backlog of ~1 MB entries could outlast the command timeout.
+    /// </summary>
+    public IReadOnlyList<BrokerMessage> MessagesAfter(string pubSub, string topic, string? entryId)
+    {
+        var messages = new List<BrokerMessage>();
+        RedisValue from = entryId is null ? "-" : "(" + entryId;
+        while (true)
+        {
+            var page = Db.StreamRange(topic, from, "+", RangePage);
+            messages.AddRange(page.Where(e => !e.IsNull).Select(e => RedisStreamEntry.To(pubSub, topic, e)));
+            if (page.Length < RangePage)
+            {
+                return messages;
+            }
+
+            from = "(" + page[^1].Id;
+        }
+    }
+
+    /// <summary>The newest entry's id (<c>XREVRANGE + - COUNT 1</c>), "0-0" for an empty stream: where <see cref="MessagesAfter"/> starts.</summary>
+    public string LastEntryId(string topic) =>
+        Db.StreamRange(topic, count: 1, messageOrder: Order.Descending) is [var last] ? last.Id.ToString() : "0-0";
 
     public void Complete(string group, PendingDelivery delivery, bool dropped)
     {

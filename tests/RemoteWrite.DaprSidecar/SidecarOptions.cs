@@ -46,7 +46,7 @@ public sealed class SidecarOptions
     /// <summary>
     /// The Redis streams pub/sub this daprd loads (components/pubsub.yaml, its <c>redisHost</c> set to the
     /// test's Redis): each stand-in then has its own component instance on that Redis, as each daprd has.
-    /// Null: the <see cref="DaprNetwork"/>'s shared <see cref="InMemoryBroker"/>.
+    /// Null: the <see cref="DaprNetwork"/>'s shared <see cref="InMemoryBroker"/>, if it has one.
     /// </summary>
     public RedisPubSubSettings? Redis { get; init; }
 

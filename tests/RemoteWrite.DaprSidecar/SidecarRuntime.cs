@@ -12,8 +12,11 @@ public sealed class SidecarRuntime(SidecarOptions options, DaprNetwork network) 
 
     public DaprNetwork Network { get; } = network;
 
-    /// <summary>This daprd's pub/sub: its own Redis streams component when <see cref="SidecarOptions.Redis"/> is set, else the network's in-memory broker.</summary>
-    public IPubSubBroker Broker { get; } = options.Redis is { } redis
+    /// <summary>
+    /// This daprd's pub/sub: its own Redis streams component when <see cref="SidecarOptions.Redis"/> is set,
+    /// else the network's in-memory broker; null when it loads none (publishing then fails with "not found").
+    /// </summary>
+    public IPubSubBroker? Broker { get; } = options.Redis is { } redis
         ? new RedisStreamsBroker(redis.Name, redis, options.AppId)
         : network.Broker;
 

@@ -24,15 +24,15 @@ public sealed class SubscriptionDeliverer(SidecarRuntime runtime, ILogger<Subscr
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (runtime.Options.AppAddress is null)
+        if (runtime.Options.AppAddress is null || runtime.Broker is not { } broker)
         {
             return;
         }
 
         var subscriptions = await DiscoverAsync(stoppingToken);
         await Task.WhenAll(subscriptions
-            .Where(s => runtime.Broker.PubSubNames.Contains(s.PubSub))
-            .Select(s => Task.Run(() => RunAsync(s, stoppingToken), stoppingToken)));
+            .Where(s => broker.PubSubNames.Contains(s.PubSub))
+            .Select(s => Task.Run(() => RunAsync(broker, s, stoppingToken), stoppingToken)));
     }
 
     private async Task<IReadOnlyList<Subscription>> DiscoverAsync(CancellationToken stoppingToken)
@@ -63,9 +63,8 @@ public sealed class SubscriptionDeliverer(SidecarRuntime runtime, ILogger<Subscr
         }
     }
 
-    private async Task RunAsync(Subscription subscription, CancellationToken stoppingToken)
+    private async Task RunAsync(IPubSubBroker broker, Subscription subscription, CancellationToken stoppingToken)
     {
-        var broker = runtime.Broker;
         var group = runtime.Options.AppId;
         broker.Subscribe(subscription.PubSub, subscription.Topic, group);
         var inFlight = new List<Task>();
@@ -88,7 +87,7 @@ public sealed class SubscriptionDeliverer(SidecarRuntime runtime, ILogger<Subscr
                     if (due > 0 && (due >= bulkSize || now - firstWaiting >= TimeSpan.FromMilliseconds(subscription.MaxAwaitDurationMs)))
                     {
                         var leased = broker.Lease(subscription.PubSub, subscription.Topic, group, bulkSize, now);
-                        inFlight.Add(DeliverBulkAsync(subscription, leased, stoppingToken));
+                        inFlight.Add(DeliverBulkAsync(broker, subscription, leased, stoppingToken));
                         firstWaiting = null;
                         continue;
                     }
@@ -102,7 +101,7 @@ public sealed class SubscriptionDeliverer(SidecarRuntime runtime, ILogger<Subscr
                     var leased = broker.Lease(subscription.PubSub, subscription.Topic, group, room, now);
                     foreach (var delivery in leased)
                     {
-                        inFlight.Add(DeliverAsync(subscription, delivery, stoppingToken));
+                        inFlight.Add(DeliverAsync(broker, subscription, delivery, stoppingToken));
                     }
 
                     if (leased.Count > 0)
@@ -125,7 +124,7 @@ public sealed class SubscriptionDeliverer(SidecarRuntime runtime, ILogger<Subscr
         await Task.WhenAll(inFlight).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    private async Task DeliverAsync(Subscription subscription, PendingDelivery delivery, CancellationToken stoppingToken)
+    private async Task DeliverAsync(IPubSubBroker broker, Subscription subscription, PendingDelivery delivery, CancellationToken stoppingToken)
     {
         var message = delivery.Message;
 
@@ -160,10 +159,10 @@ public sealed class SubscriptionDeliverer(SidecarRuntime runtime, ILogger<Subscr
             // Shutting down: the message stays pending.
         }
 
-        Settle(subscription, delivery, outcome);
+        Settle(broker, subscription, delivery, outcome);
     }
 
-    private async Task DeliverBulkAsync(Subscription subscription, IReadOnlyList<PendingDelivery> deliveries, CancellationToken stoppingToken)
+    private async Task DeliverBulkAsync(IPubSubBroker broker, Subscription subscription, IReadOnlyList<PendingDelivery> deliveries, CancellationToken stoppingToken)
     {
         var byEntry = deliveries.ToDictionary(_ => Guid.NewGuid().ToString(), d => d);
         var body = BulkEnvelope(subscription, byEntry);
@@ -207,13 +206,12 @@ public sealed class SubscriptionDeliverer(SidecarRuntime runtime, ILogger<Subscr
 
         foreach (var (entryId, delivery) in byEntry)
         {
-            Settle(subscription, delivery, outcomes[entryId]);
+            Settle(broker, subscription, delivery, outcomes[entryId]);
         }
     }
 
-    private void Settle(Subscription subscription, PendingDelivery delivery, Outcome outcome)
+    private void Settle(IPubSubBroker broker, Subscription subscription, PendingDelivery delivery, Outcome outcome)
     {
-        var broker = runtime.Broker;
         if (outcome == Outcome.Retry)
         {
             var policy = runtime.Options.DeliveryRetry;

@@ -55,6 +55,27 @@ public static class Poll
         }
     }
 
+    /// <summary>
+    /// A counter read until two reads <paramref name="apart"/> agree (or the time is up), e.g. after its
+    /// source stopped: work already in the peer may still be counted, and a /metrics answer may be cached.
+    /// </summary>
+    public static async Task<T> SettledAsync<T>(Func<Task<T>> read, TimeSpan apart, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var last = await read();
+        while (true)
+        {
+            await Task.Delay(apart);
+            var next = await read();
+            if (EqualityComparer<T>.Default.Equals(next, last) || DateTime.UtcNow > deadline)
+            {
+                return next;
+            }
+
+            last = next;
+        }
+    }
+
     /// <summary>An in-process condition, checked every 20 ms.</summary>
     public static Task<bool> UntilAsync(Func<bool> condition, TimeSpan timeout) =>
         UntilAsync(() => Task.FromResult(condition()), v => v, timeout, TimeSpan.FromMilliseconds(20));

@@ -58,6 +58,35 @@ public sealed class PrometheusProcess : IDisposable
     /// <summary>Its own <c>/metrics</c> in text format (see <see cref="PrometheusText"/>).</summary>
     public Task<string> MetricsAsync(HttpClient http) => http.GetStringAsync(new Uri(Address, "/metrics"));
 
+    /// <summary>
+    /// SIGTERM, then waits for the exit (SIGKILL after <paramref name="timeout"/>): Prometheus stops scraping and its
+    /// remote-write queues finish the request in flight and send what they hold (<c>flush_deadline</c>, 1 min), so
+    /// every request it sent got an answer. A SIGKILL instead cuts one off mid-publish, which the receiver may have
+    /// stored without acknowledging it, or counted without storing it.
+    /// </summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        if (_process is not { HasExited: false } p)
+        {
+            return;
+        }
+
+        using (var term = Process.Start("kill", ["-TERM", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await term.WaitForExitAsync();
+        }
+
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await p.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Kill();
+        }
+    }
+
     /// <summary>SIGKILL, as the other child processes.</summary>
     public void Kill()
     {

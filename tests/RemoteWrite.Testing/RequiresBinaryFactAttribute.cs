@@ -14,10 +14,17 @@ public class RequiresBinaryFactAttribute : FactAttribute
     /// <param name="found">The binary's path, or null when it is missing.</param>
     /// <param name="missing">Why the test is skipped, with how to install the binary.</param>
     protected RequiresBinaryFactAttribute(string? found, string missing)
+        : this((found, missing))
     {
-        if (found is null && !IsCi)
+    }
+
+    /// <param name="binaries">Each binary's path (null when missing) and the reason given when it is.</param>
+    protected RequiresBinaryFactAttribute(params (string? Found, string Missing)[] binaries)
+    {
+        var missing = binaries.Where(b => b.Found is null).Select(b => b.Missing).ToList();
+        if (missing.Count > 0 && !IsCi)
         {
-            Skip = $"{missing}; set CI=true to make this a failure.";
+            Skip = $"{string.Join("; ", missing)}; set CI=true to make this a failure.";
         }
     }
 

@@ -4,9 +4,11 @@ using RemoteWrite.DaprSidecar;
 namespace RemoteWrite.Dapr.Tests.Infrastructure;
 
 /// <summary>
-/// The whole Dapr deployment on loopback: the local Azure stand-in, a stand-in daprd per app sharing
-/// one broker, and the three services as child processes wired to their sidecars as daprd wires them.
-/// The token service's secret store is components/secrets.dev.json, as the local file store serves it.
+/// The whole Dapr deployment on loopback: the local Azure stand-in, a real Redis, a stand-in daprd per
+/// app (the ingress' and the forwarder's each with their own Redis streams component from
+/// components/pubsub.yaml, as pubsub.yaml's scopes say), and the three services as child processes
+/// wired to their sidecars as daprd wires them. The token service's secret store is
+/// components/secrets.dev.json, as the local file store serves it.
 /// </summary>
 public sealed class DaprStack : IAsyncDisposable
 {
@@ -17,9 +19,11 @@ public sealed class DaprStack : IAsyncDisposable
     /// <summary>The destination the ingress is configured to write into each message's metadata.</summary>
     public const string Destination = "e2e-destination";
 
-    public InMemoryBroker Broker { get; } = new(DaprNames.PubSub);
+    /// <summary>The Redis and the component settings the ingress' and the forwarder's sidecars load (the shipped file, on this Redis).</summary>
+    public RedisPubSub Broker { get; private set; } = null!;
 
-    public DaprNetwork Network { get; private set; } = null!;
+    /// <summary>Only name resolution for invocation; the pub/sub is each sidecar's own Redis component.</summary>
+    public DaprNetwork Network { get; } = new();
 
     public LocalAzureProcess LocalAzure { get; private set; } = null!;
 
@@ -54,7 +58,7 @@ public sealed class DaprStack : IAsyncDisposable
 
     private async Task StartCoreAsync(IReadOnlyDictionary<string, string> forwarderEnvironment)
     {
-        Network = new DaprNetwork(Broker);
+        Broker = RedisPubSub.Start(DaprYaml.PubSubSettings());
         int ingressPort = FreePort.Next(), forwarderPort = FreePort.Next(), tokenPort = FreePort.Next();
 
         // As the other services here: Development, default log levels. Started now, awaited after the sidecars.
@@ -71,6 +75,7 @@ public sealed class DaprStack : IAsyncDisposable
             AppAddress = new Uri($"http://127.0.0.1:{ingressPort}"),
             DaprApiToken = Secret(),
             MtlsEnabled = DaprYaml.MtlsEnabled(),
+            Redis = Broker.Settings,
         }, Network);
         ForwarderSidecar = await DaprSidecarStandIn.StartAsync(new SidecarOptions
         {
@@ -79,10 +84,11 @@ public sealed class DaprStack : IAsyncDisposable
             DaprApiToken = Secret(),
             AppApiToken = Secret(),
             DeliveryRetry = DaprYaml.DeliveryRetry(),
-            RedeliverAfterRetriesExhausted = DaprYaml.ProcessingTimeout(),
-            Concurrency = DaprYaml.PubSubSettings().Concurrency,
+            RedeliverAfterRetriesExhausted = Broker.Settings.ProcessingTimeout,
+            Concurrency = Broker.Settings.Concurrency,
             AppTimeout = DaprYaml.DeliveryTimeout(),
             MtlsEnabled = DaprYaml.MtlsEnabled(),
+            Redis = Broker.Settings,
         }, Network);
         TokenSidecar = await DaprSidecarStandIn.StartAsync(new SidecarOptions
         {
@@ -130,10 +136,13 @@ public sealed class DaprStack : IAsyncDisposable
     }
 
     /// <summary>Waits until the forwarder has settled every message (so a test's baseline is not another test's backlog).</summary>
-    public Task DrainAsync() => Poll.AssertAsync(
-        () => Task.FromResult(Broker.PendingCount(DaprNames.PubSub, DaprNames.Topic, DaprNames.ForwarderAppId) == 0),
-        TimeSpan.FromSeconds(120),
-        "the forwarder to settle every pending message");
+    public Task DrainAsync() => Broker.DrainAsync(TimeSpan.FromSeconds(120));
+
+    /// <summary>The forwarder's sidecar's Redis streams component.</summary>
+    public RedisStreamsBroker ForwarderBroker => (RedisStreamsBroker)ForwarderSidecar.Runtime.Broker!;
+
+    /// <summary>Deliveries the forwarder's sidecar made again after a RETRY or a failed call (daprd's resiliency retries).</summary>
+    public long Redelivered => ForwarderBroker.Redelivered;
 
     public Uri IngressWriteUrl => new(Ingress.Address, "/api/v1/write");
 
@@ -211,6 +220,11 @@ public sealed class DaprStack : IAsyncDisposable
             {
                 await sidecar.DisposeAsync();
             }
+        }
+
+        if (Broker is not null)
+        {
+            await Broker.DisposeAsync();
         }
 
         Http.Dispose();

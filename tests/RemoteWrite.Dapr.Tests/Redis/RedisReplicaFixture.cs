@@ -8,7 +8,7 @@ public sealed class RedisReplicaFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         // Where redis-server is missing the tests skip (RedisFact) and the stack is not started.
-        if (RedisServerBinary.Path is not null || RequiresBinaryFactAttribute.IsCi)
+        if (RedisFactAttribute.Runs)
         {
             Stack = await RedisReplicaStack.StartAsync(ingresses: 2, forwarders: 3);
         }

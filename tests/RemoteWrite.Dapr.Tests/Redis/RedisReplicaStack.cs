@@ -11,22 +11,21 @@ namespace RemoteWrite.Dapr.Tests.Redis;
 /// </summary>
 public sealed class RedisReplicaStack : IAsyncDisposable
 {
+    private readonly RedisPubSubSettings _pubSub;
     private readonly IReadOnlyDictionary<string, string> _forwarderEnvironment;
     private readonly string _forwarderToken = DaprStack.Secret();
 
     private RedisReplicaStack(RedisPubSubSettings pubSub, IReadOnlyDictionary<string, string> forwarderEnvironment)
     {
-        PubSub = pubSub;
+        _pubSub = pubSub;
         _forwarderEnvironment = forwarderEnvironment;
     }
 
-    public RedisServerProcess Redis { get; private set; } = null!;
-
-    /// <summary>The component settings every sidecar loads: the shipped file, on this Redis.</summary>
-    public RedisPubSubSettings PubSub { get; private set; }
+    /// <summary>The Redis and the component settings every sidecar loads (the shipped file, on this Redis).</summary>
+    public RedisPubSub Broker { get; private set; } = null!;
 
     /// <summary>Only name resolution for invocation; the pub/sub is each sidecar's own Redis component.</summary>
-    public DaprNetwork Network { get; } = new(new InMemoryBroker());
+    public DaprNetwork Network { get; } = new();
 
     public LocalAzureProcess LocalAzure { get; private set; } = null!;
 
@@ -35,9 +34,6 @@ public sealed class RedisReplicaStack : IAsyncDisposable
     public List<Replica> Forwarders { get; } = [];
 
     public Replica Token { get; private set; } = null!;
-
-    /// <summary>A component instance that only looks (XINFO, XLEN, XRANGE), as an operator's redis-cli would.</summary>
-    public RedisStreamsBroker Observer { get; private set; } = null!;
 
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(60) };
 
@@ -69,9 +65,7 @@ public sealed class RedisReplicaStack : IAsyncDisposable
 
     private async Task StartCoreAsync(int ingresses, int forwarders)
     {
-        Redis = RedisServerProcess.StartNew();
-        PubSub = PubSub with { Host = Redis.Address };
-        Observer = new RedisStreamsBroker(PubSub.Name, PubSub, "observer");
+        Broker = RedisPubSub.Start(_pubSub);
         LocalAzure = new LocalAzureProcess(new Dictionary<string, string?> { ["ASPNETCORE_ENVIRONMENT"] = "Development" });
         LocalAzure.Process.Start();
 
@@ -116,7 +110,7 @@ public sealed class RedisReplicaStack : IAsyncDisposable
                 AppAddress = new Uri($"http://127.0.0.1:{port}"),
                 DaprApiToken = DaprStack.Secret(),
                 MtlsEnabled = DaprYaml.MtlsEnabled(),
-                Redis = PubSub,
+                Redis = Broker.Settings,
             }, Network);
             var ingress = new Replica(DaprStack.DaprApp("RemoteWrite.Ingress", port, DaprStack.With(sidecar.AppEnvironment, new Dictionary<string, string> { ["Ingress__Destination"] = DaprStack.Destination })), sidecar);
             ingress.App.Start();
@@ -140,11 +134,11 @@ public sealed class RedisReplicaStack : IAsyncDisposable
             DaprApiToken = DaprStack.Secret(),
             AppApiToken = _forwarderToken,
             DeliveryRetry = DaprYaml.DeliveryRetry(),
-            RedeliverAfterRetriesExhausted = PubSub.ProcessingTimeout,
-            Concurrency = PubSub.Concurrency,
+            RedeliverAfterRetriesExhausted = Broker.Settings.ProcessingTimeout,
+            Concurrency = Broker.Settings.Concurrency,
             AppTimeout = DaprYaml.DeliveryTimeout(),
             MtlsEnabled = DaprYaml.MtlsEnabled(),
-            Redis = PubSub,
+            Redis = Broker.Settings,
         }, Network);
         var app = DaprStack.DaprApp("RemoteWrite.Forwarder", port, DaprStack.With(sidecar.AppEnvironment, DaprStack.With(new Dictionary<string, string>
         {
@@ -152,7 +146,7 @@ public sealed class RedisReplicaStack : IAsyncDisposable
             ["Forwarder__BulkMaxAwaitMs"] = "200",
             ["Forwarder__ReportInterval"] = "00:00:05",
             ["PublishSummary__Interval"] = "00:00:05",
-            ["Forwarder__Lag__RedisAddress"] = Redis.Address,
+            ["Forwarder__Lag__RedisAddress"] = Broker.Server.Address,
             ["Forwarder__Lag__PollInterval"] = "00:00:02",
         }, _forwarderEnvironment)));
         app.Start();
@@ -168,36 +162,6 @@ public sealed class RedisReplicaStack : IAsyncDisposable
         replica.App.Dispose();
     }
 
-    /// <summary>The forwarders' consumer group: pending (delivered, not acknowledged) and lag (not delivered yet).</summary>
-    public (long Pending, long Lag) Backlog()
-    {
-        // The topic and the retry topic the forwarder dead-letters into and also reads.
-        var (pending, lag) = Observer.Backlog(DaprNames.Topic, DaprNames.ForwarderAppId);
-        var (retryPending, retryLag) = Observer.Backlog(DaprNames.RetryTopic, DaprNames.ForwarderAppId);
-        return (pending + retryPending, lag + retryLag);
-    }
-
-    /// <summary>As <see cref="Backlog"/>, or null while Redis cannot be reached (restarting).</summary>
-    public (long Pending, long Lag)? TryBacklog()
-    {
-        try
-        {
-            return Backlog();
-        }
-        catch (StackExchange.Redis.RedisException)
-        {
-            return null;
-        }
-    }
-
-    public long StreamLength() => long.Parse(Redis.Command($"XLEN {DaprNames.Topic}")[1..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
-
-    /// <summary>Until the group has nothing pending and nothing unread.</summary>
-    public Task DrainAsync(TimeSpan timeout) => Poll.AssertAsync(
-        () => Task.FromResult(TryBacklog() is (0, 0)),
-        timeout,
-        "the forwarders to acknowledge every message");
-
     public async Task<long> AzureSamplesAsync() => (await LocalAzure.StatsAsync()).GetProperty("total").GetProperty("samples").GetInt64();
 
     public async Task<double> MetricAsync(ServiceProcess service, string name, string? labelFilter = null)
@@ -207,13 +171,13 @@ public sealed class RedisReplicaStack : IAsyncDisposable
     }
 
     /// <summary>Messages the live forwarders' sidecars acknowledged after daprd gave up on them (lost; see <see cref="RedisStreamsBroker.AcknowledgedAfterGivingUp"/>).</summary>
-    public long GaveUp => Forwarders.Sum(f => ((RedisStreamsBroker)f.Sidecar.Runtime.Broker).AcknowledgedAfterGivingUp);
+    public long GaveUp => Forwarders.Sum(f => f.Broker.AcknowledgedAfterGivingUp);
 
     /// <summary>Messages the forwarders' sidecars took over from a dead or slow replica (XCLAIM), over the live sidecars.</summary>
-    public long Reclaimed => Forwarders.Sum(f => ((RedisStreamsBroker)f.Sidecar.Runtime.Broker).Reclaimed);
+    public long Reclaimed => Forwarders.Sum(f => f.Broker.Reclaimed);
 
     /// <summary>Deliveries the live forwarders' sidecars made again after a RETRY or a failed call (daprd's resiliency retries).</summary>
-    public long Redelivered => Forwarders.Sum(f => f.Sidecar.Runtime.Broker.Redelivered);
+    public long Redelivered => Forwarders.Sum(f => f.Broker.Redelivered);
 
     public async ValueTask DisposeAsync()
     {
@@ -227,15 +191,18 @@ public sealed class RedisReplicaStack : IAsyncDisposable
         }
 
         LocalAzure?.Dispose();
-        if (Observer is not null)
+        if (Broker is not null)
         {
-            await Observer.DisposeAsync();
+            await Broker.DisposeAsync();
         }
 
-        Redis?.Dispose();
         Http.Dispose();
     }
 
     /// <summary>One pod: the app process and its daprd.</summary>
-    public sealed record Replica(ServiceProcess App, DaprSidecarStandIn Sidecar);
+    public sealed record Replica(ServiceProcess App, DaprSidecarStandIn Sidecar)
+    {
+        /// <summary>The daprd's own Redis streams component.</summary>
+        public RedisStreamsBroker Broker => (RedisStreamsBroker)Sidecar.Runtime.Broker!;
+    }
 }

@@ -19,14 +19,14 @@ public sealed class RedisReplicaTests(RedisReplicaFixture fixture, ITestOutputHe
 
     private RedisReplicaStack Stack => fixture.Stack;
 
-    private TimeSpan ProcessingTimeout => Stack.PubSub.ProcessingTimeout;
+    private TimeSpan ProcessingTimeout => Stack.Broker.Settings.ProcessingTimeout;
 
-    private TimeSpan Reclaim => Stack.PubSub.ProcessingTimeout + Stack.PubSub.RedeliverInterval;
+    private TimeSpan Reclaim => Stack.Broker.Settings.ProcessingTimeout + Stack.Broker.Settings.RedeliverInterval;
 
-    [RedisFact]
+    [RedisAndPrometheusFact]
     public async Task Load_tool_and_prometheus_through_two_ingresses_and_three_forwarders_every_acknowledged_sample_arrives_once()
     {
-        await Stack.DrainAsync(Settle + Reclaim);
+        await Stack.Broker.DrainAsync(Settle + Reclaim);
         var azure0 = await Stack.AzureSamplesAsync();
         var received0 = await ReceivedAsync();
         var success0 = await Task.WhenAll(Stack.Forwarders.Select(f => Stack.MetricAsync(f.App, "remotewrite_forwarder_deliveries_total", "status=\"success\"")));
@@ -54,7 +54,8 @@ public sealed class RedisReplicaTests(RedisReplicaFixture fixture, ITestOutputHe
         }
         finally
         {
-            prometheus.Kill();
+            // Gracefully: a request cut off mid-publish may be stored without the ingress acknowledging it.
+            await prometheus.StopAsync(TimeSpan.FromSeconds(90));
         }
 
         foreach (var load in loads)
@@ -63,9 +64,9 @@ public sealed class RedisReplicaTests(RedisReplicaFixture fixture, ITestOutputHe
         }
 
         // Every sample an ingress took in (load tool + Prometheus), all acknowledged in this fault-free run.
-        var received = await ReceivedAsync() - received0;
+        var received = await Poll.SettledAsync(ReceivedAsync, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30)) - received0;
         await Poll.AssertAsync(async () => await Stack.AzureSamplesAsync() - azure0 >= received, Settle, $"{received} samples at Azure");
-        await Stack.DrainAsync(Settle);
+        await Stack.Broker.DrainAsync(Settle);
         await Task.Delay(1000);
         var stored = await Stack.AzureSamplesAsync() - azure0;
         var shares = (await Task.WhenAll(Stack.Forwarders.Select(f => Stack.MetricAsync(f.App, "remotewrite_forwarder_deliveries_total", "status=\"success\"")))).Select((v, i) => v - success0[i]).ToArray();
@@ -77,7 +78,7 @@ public sealed class RedisReplicaTests(RedisReplicaFixture fixture, ITestOutputHe
     [RedisFact]
     public async Task A_forwarder_killed_under_load_has_its_pending_messages_delivered_by_the_others_after_processing_timeout()
     {
-        await Stack.DrainAsync(Settle + Reclaim);
+        await Stack.Broker.DrainAsync(Settle + Reclaim);
         var azure0 = await Stack.AzureSamplesAsync();
         var reclaimed0 = Stack.Reclaimed;
         var redelivered0 = Stack.Redelivered;
@@ -86,27 +87,27 @@ public sealed class RedisReplicaTests(RedisReplicaFixture fixture, ITestOutputHe
         var load = Task.WhenAll(Stack.Ingresses.Select(i => LoadTool.RunAsync(WriteUrl(i), requests: 100, Series, concurrency: 2, TimeSpan.FromSeconds(90))));
         // Kill it while it holds messages (read ahead, in flight or between retries).
         var victim = Stack.Forwarders[0];
-        var victimBroker = (DaprSidecar.RedisStreamsBroker)victim.Sidecar.Runtime.Broker;
+        var victimBroker = victim.Broker;
         Assert.True(await Poll.UntilAsync(() => victimBroker.Held > 0, TimeSpan.FromSeconds(30)), "the victim holds messages");
-        var pendingAtKill = Stack.Backlog().Pending;
+        var pendingAtKill = Stack.Broker.Backlog().Pending;
         var heldAtKill = victimBroker.Held;
         var killedAt = DateTime.UtcNow;
-        var victimRedelivered = victim.Sidecar.Runtime.Broker.Redelivered;
-        var victimReclaimed = ((DaprSidecar.RedisStreamsBroker)victim.Sidecar.Runtime.Broker).Reclaimed;
+        var victimRedelivered = victimBroker.Redelivered;
+        var victimReclaimed = victimBroker.Reclaimed;
         await Stack.KillForwarderAsync(victim);
         var loads = await load;
         var acknowledged = loads.Sum(l => l.Acknowledged);
 
         await Poll.AssertAsync(async () => await Stack.AzureSamplesAsync() - azure0 >= acknowledged, Reclaim + Settle, $"{acknowledged} acknowledged samples at Azure");
         var allArrived = DateTime.UtcNow - killedAt;
-        await Stack.DrainAsync(Reclaim + Settle);
+        await Stack.Broker.DrainAsync(Reclaim + Settle);
         await Task.Delay(1000);
         var stored = await Stack.AzureSamplesAsync() - azure0;
         // Over the survivors and the victim until its death (the sums were taken over all three).
         var reclaimed = Stack.Reclaimed + victimReclaimed - reclaimed0;
         var redelivered = Stack.Redelivered + victimRedelivered - redelivered0;
         output.WriteLine($"kill -9 of 1 of 3 forwarders (group pending {pendingAtKill}, victim holding {heldAtKill} at the kill): {acknowledged} samples acknowledged, {stored} stored, duplicates {stored - acknowledged}; " +
-            $"{reclaimed} messages reclaimed by the survivors, {redelivered} deliveries retried by their sidecars; everything arrived {allArrived.TotalSeconds:0} s after the kill (processingTimeout {ProcessingTimeout.TotalSeconds:0} s, redeliverInterval {Stack.PubSub.RedeliverInterval.TotalSeconds:0} s)");
+            $"{reclaimed} messages reclaimed by the survivors, {redelivered} deliveries retried by their sidecars; everything arrived {allArrived.TotalSeconds:0} s after the kill (processingTimeout {ProcessingTimeout.TotalSeconds:0} s, redeliverInterval {Stack.Broker.Settings.RedeliverInterval.TotalSeconds:0} s)");
         Assert.True(stored >= acknowledged, $"{stored} < {acknowledged}: acknowledged samples were lost");
         if (reclaimed > 0)
         {
@@ -128,21 +129,21 @@ public sealed class RedisReplicaTests(RedisReplicaFixture fixture, ITestOutputHe
     [RedisFact]
     public async Task Redis_killed_under_load_and_restarted_from_its_append_only_file_loses_nothing_the_ingresses_acknowledged()
     {
-        await Stack.DrainAsync(Settle + Reclaim);
+        await Stack.Broker.DrainAsync(Settle + Reclaim);
         var azure0 = await Stack.AzureSamplesAsync();
         var load = Task.WhenAll(Stack.Ingresses.Select(i => LoadTool.RunAsync(WriteUrl(i), requests: 800, Series, concurrency: 2, TimeSpan.FromSeconds(90))));
         await Task.Delay(TimeSpan.FromMilliseconds(700));
         Assert.False(load.IsCompleted, "the load still runs when Redis dies");
-        Stack.Redis.Kill();
+        Stack.Broker.Server.Kill();
         await Task.Delay(TimeSpan.FromSeconds(1));
-        Stack.Redis.Start(); // reloads the AOF (components/redis.conf: appendfsync always)
+        Stack.Broker.Server.Start(); // reloads the AOF (components/redis.conf: appendfsync always)
         var loads = await load;
         var acknowledged = loads.Sum(l => l.Acknowledged);
         var refused = loads.Sum(l => l.Statuses.Where(s => s.Key is < 200 or >= 300).Sum(s => s.Value));
 
         await Poll.AssertAsync(async () => await Stack.AzureSamplesAsync() - azure0 >= acknowledged, Settle, $"{acknowledged} acknowledged samples at Azure");
         // Acknowledgements lost with the dead Redis leave entries pending: redelivered after processingTimeout.
-        await Stack.DrainAsync(Reclaim + Settle);
+        await Stack.Broker.DrainAsync(Reclaim + Settle);
         await Task.Delay(1000);
         var stored = await Stack.AzureSamplesAsync() - azure0;
         output.WriteLine($"kill -9 of Redis under load, restart from its AOF: {acknowledged} samples acknowledged, {refused} requests refused (503) while it was down, {stored} stored, duplicates {stored - acknowledged}");
@@ -157,10 +158,10 @@ public sealed class RedisReplicaTests(RedisReplicaFixture fixture, ITestOutputHe
         // The issue asks for 5 minutes; CI runs a shorter one (RW_OUTAGE_SECONDS overrides, 300 by hand).
         var gaveUp0 = Stack.GaveUp;
         var outage = TimeSpan.FromSeconds(int.TryParse(Environment.GetEnvironmentVariable("RW_OUTAGE_SECONDS"), CultureInfo.InvariantCulture, out var s) ? s : 40);
-        await Stack.DrainAsync(Settle + Reclaim);
+        await Stack.Broker.DrainAsync(Settle + Reclaim);
         var azure0 = await Stack.AzureSamplesAsync();
         var dropped0 = await DroppedAsync();
-        var memory0 = Stack.Redis.InfoLong("used_memory");
+        var memory0 = Stack.Broker.Server.InfoLong("used_memory");
         await Stack.LocalAzure.SetFaultAsync($$"""{"status":503,"seconds":{{outage.TotalSeconds}},"target":"ingestion"}""");
         var started = DateTime.UtcNow;
 
@@ -183,11 +184,11 @@ public sealed class RedisReplicaTests(RedisReplicaFixture fixture, ITestOutputHe
 
             if (DateTime.UtcNow >= nextSample)
             {
-                var (pending, lag) = Stack.Backlog();
+                var (pending, lag) = Stack.Broker.Backlog();
                 maxPending = Math.Max(maxPending, pending);
                 maxLag = Math.Max(maxLag, lag);
-                maxLength = Math.Max(maxLength, Stack.StreamLength());
-                maxMemory = Math.Max(maxMemory, Stack.Redis.InfoLong("used_memory"));
+                maxLength = Math.Max(maxLength, Stack.Broker.StreamLength());
+                maxMemory = Math.Max(maxMemory, Stack.Broker.Server.InfoLong("used_memory"));
                 // What the forwarders themselves export (Lag/): the age of what they are sending, and the backlog they see.
                 maxAge = Math.Max(maxAge, (await Task.WhenAll(Stack.Forwarders.Select(f => Stack.MetricAsync(f.App, "remotewrite_forwarder_oldest_sample_age_seconds")))).Max());
                 maxExportedBacklog = Math.Max(maxExportedBacklog, await Stack.MetricAsync(Stack.Forwarders[0].App, "remotewrite_forwarder_broker_pending") + await Stack.MetricAsync(Stack.Forwarders[0].App, "remotewrite_forwarder_broker_unread"));
@@ -203,11 +204,11 @@ public sealed class RedisReplicaTests(RedisReplicaFixture fixture, ITestOutputHe
         var recovered = DateTime.UtcNow - started - outage;
         if (arrived)
         {
-            await Stack.DrainAsync(Reclaim + Settle);
+            await Stack.Broker.DrainAsync(Reclaim + Settle);
         }
 
         var stored = await Stack.AzureSamplesAsync() - azure0;
-        var bound = Stack.PubSub.MaxLenApprox;
+        var bound = Stack.Broker.Settings.MaxLenApprox;
         output.WriteLine($"{outage.TotalSeconds:0} s Azure outage: {acknowledged} samples acknowledged ({batch} messages), {stored} stored after it, duplicates {stored - acknowledged}, " +
             $"{(arrived ? "all delivered" : "NOT all delivered")} {recovered.TotalSeconds:0} s after it ended; backlog max pending {maxPending} + unread {maxLag} messages, XLEN max {maxLength} (bound maxLenApprox {bound}); " +
             $"Redis used_memory {memory0 / 1048576.0:0.0} MiB before, max {maxMemory / 1048576.0:0.0} MiB ({(maxMemory - memory0) / Math.Max(1.0, batch) / 1024:0} KiB per message); dropped {await DroppedAsync() - dropped0}; messages acknowledged after daprd gave up (lost) {Stack.GaveUp}; " +

@@ -32,7 +32,7 @@ public sealed class ScalingMeasurement(ITestOutputHelper output)
             var url = new Uri(ingress.App.Address, "/api/v1/write");
             // Warm up (JIT) and settle.
             await LoadTool.RunAsync(url, requests: 50, Series, concurrency: 4, TimeSpan.FromSeconds(60));
-            await stack.DrainAsync(TimeSpan.FromSeconds(120));
+            await stack.Broker.DrainAsync(TimeSpan.FromSeconds(120));
 
             // Saturation: as fast as the ingress acknowledges, for a fixed time; then until drained.
             var azure0 = await stack.AzureSamplesAsync();
@@ -47,7 +47,7 @@ public sealed class ScalingMeasurement(ITestOutputHelper output)
             }
 
             var ackSeconds = clock.Elapsed.TotalSeconds;
-            await stack.DrainAsync(TimeSpan.FromSeconds(300));
+            await stack.Broker.DrainAsync(TimeSpan.FromSeconds(300));
             var drained = clock.Elapsed.TotalSeconds;
             var stored = await stack.AzureSamplesAsync() - azure0;
             var cpu = stack.Forwarders.Select((f, i) => f.App.CpuTime() - cpu0[i]).ToArray();
@@ -92,7 +92,7 @@ public sealed class ScalingMeasurement(ITestOutputHelper output)
             }
 
             await Task.WhenAll(inFlight);
-            await stack.DrainAsync(TimeSpan.FromSeconds(120));
+            await stack.Broker.DrainAsync(TimeSpan.FromSeconds(120));
             await Task.Delay(1000);
             var after = await LagBucketsAsync(stack);
             var buckets = after.Select(b => (b.Le, Count: b.Count - before.First(x => x.Le == b.Le).Count)).ToList();

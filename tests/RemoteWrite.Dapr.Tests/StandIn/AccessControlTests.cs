@@ -61,7 +61,7 @@ public sealed class AccessControlTests : IDisposable
     [Fact]
     public async Task Invocation_through_the_stand_in_is_refused_per_operation_and_verb_and_without_mtls()
     {
-        var network = new DaprNetwork(new InMemoryBroker());
+        var network = new DaprNetwork();
         // The callee's app is never reached by a denied call; an allowed one fails to connect (500), not 403.
         var nowhere = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         await using var token = await DaprSidecarStandIn.StartAsync(new SidecarOptions { AppId = DaprNames.TokenServiceAppId, AppAddress = nowhere, AccessControl = DaprYaml.AccessControl() }, network);
@@ -81,7 +81,7 @@ public sealed class AccessControlTests : IDisposable
         }
 
         // The same two apps without mTLS: the token service's sidecar cannot tell who calls → global deny.
-        var plainNetwork = new DaprNetwork(new InMemoryBroker());
+        var plainNetwork = new DaprNetwork();
         await using var plainToken = await DaprSidecarStandIn.StartAsync(new SidecarOptions { AppId = DaprNames.TokenServiceAppId, AppAddress = nowhere, AccessControl = DaprYaml.AccessControl(), MtlsEnabled = false }, plainNetwork);
         await using var plainForwarder = await DaprSidecarStandIn.StartAsync(new SidecarOptions { AppId = DaprNames.ForwarderAppId, MtlsEnabled = false }, plainNetwork);
         using var noMtls = await http.GetAsync(new Uri(plainForwarder.HttpEndpoint, url.AbsolutePath));
