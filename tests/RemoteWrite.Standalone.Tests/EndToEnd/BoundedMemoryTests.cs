@@ -15,6 +15,8 @@ namespace RemoteWrite.Standalone.Tests.EndToEnd;
 /// is answered (204 or 503) within the sender's 30 s, and every sample answered 204 reaches Azure.
 /// The relay and the stand-in are processes on loopback.
 /// </summary>
+[Slow]
+[Collection(SerialCollection.Name)]
 public sealed class BoundedMemoryTests(ITestOutputHelper output) : IDisposable
 {
     private const string Dcr = "dcr-bounded-memory";

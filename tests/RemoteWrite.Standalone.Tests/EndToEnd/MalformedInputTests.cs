@@ -9,6 +9,7 @@ namespace RemoteWrite.Standalone.Tests.EndToEnd;
 /// Issue 10's malformed-input suite against the relay process: 10,000 generated bad bodies (seed printed),
 /// eight at a time; each gets its 4xx, none a 5xx, the process lives and stays under 300 MB.
 /// </summary>
+[Slow]
 [Collection(SerialCollection.Name)]
 public sealed class MalformedInputTests(ITestOutputHelper output) : IDisposable
 {

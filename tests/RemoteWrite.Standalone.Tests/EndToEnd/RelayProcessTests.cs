@@ -7,6 +7,7 @@ using V2 = RemoteWrite.Core.Protocol.V2;
 namespace RemoteWrite.Standalone.Tests.EndToEnd;
 
 /// <summary>The relay process against the stand-in process, with real Azure.Identity credentials, no Prometheus.</summary>
+[Slow]
 public sealed class RelayProcessTests : IDisposable
 {
     private const string Dcr = "dcr-relay-process";
