@@ -44,6 +44,11 @@ public static class DeliveryApi
             deliveries.RequireAuthorization("Dapr");
             redeliveries.RequireAuthorization("Dapr");
         }
+        else
+        {
+            // Fine on one machine behind daprd; anywhere else anyone who reaches the port could inject data.
+            app.Logger.LogWarning("APP_API_TOKEN is not set: /{Route} accepts deliveries from any caller that reaches this port. Set it, and the sidecar's app token, wherever the port is reachable from other hosts", DaprNames.DeliveryRoute);
+        }
 
         return app;
     }
