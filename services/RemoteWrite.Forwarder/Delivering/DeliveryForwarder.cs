@@ -68,8 +68,8 @@ public sealed class DeliveryForwarder(
             return;
         }
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(_options.DeliveryDeadline);
+        using var timer = new CancellationTokenSource(_options.DeliveryDeadline, time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         using var slots = new SemaphoreSlim(azure.Value.MaxConcurrentSendsPerBatch);
         var outcomes = new SinkStatus[groups.Count];
         var sends = new Task[groups.Count];

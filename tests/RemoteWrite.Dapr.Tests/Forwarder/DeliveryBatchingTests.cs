@@ -96,7 +96,7 @@ public sealed class DeliveryBatchingTests : IDisposable
         var deliveries = new[] { WithFacts(Body("slow", 0, 6000)), WithFacts(Body("slow", 1, 6000)), WithFacts(Body("slow", 2, 6000)), WithFacts(Body("slow", 3, 6000)) };
         _h.Azure.Respond = _ =>
         {
-            Thread.Sleep(TimeSpan.FromMilliseconds(1200)); // Azure answering late; one send at a time
+            _h.Time.Advance(TimeSpan.FromMilliseconds(1200)); // Azure answering late (the forwarder's clock); one send at a time
             return new HttpResponseMessage(HttpStatusCode.NoContent);
         };
 
