@@ -62,7 +62,8 @@ public sealed class AdmissionTests
             var refused = await raw.ReadAnswerAsync(TimeSpan.FromSeconds(10));
             Assert.NotNull(refused);
             Assert.Equal(503, refused.Status);
-            Assert.Equal("1", refused.Headers["Retry-After"]);
+            Assert.Equal("5", refused.Headers["Retry-After"]);
+            Assert.Equal("close", refused.Headers["Connection"]);
             Assert.Contains("bytes in flight", refused.BodyStart);
         }
 

@@ -25,7 +25,9 @@ internal sealed class AdmissionFilter(InFlightBudget budget, IOptions<AdmissionO
             var response = http.Response;
             response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             response.Headers.RetryAfter = options.Value.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-            // Not reading the body: Kestrel closes the connection rather than drain a large one.
+
+            // The body is never read: closing the connection spares reading megabytes only to discard them.
+            response.Headers.Connection = "close";
             return Results.Text(
                 refusedBy == InFlightBudget.RefusedBy.Bytes ? "over capacity (bytes in flight), try again\n" : "over capacity (requests in flight), try again\n",
                 "text/plain; charset=utf-8",

@@ -20,8 +20,8 @@ public sealed class AdmissionOptions : IValidatedOptions
     /// <summary>Requests in flight at once (Prometheus opens up to <c>max_shards</c> connections).</summary>
     public int MaxConcurrentRequests { get; set; } = 256;
 
-    /// <summary>Retry-After sent with a 503 over budget: the sender's backoff, not a queue.</summary>
-    public int RetryAfterSeconds { get; set; } = 1;
+    /// <summary>Retry-After sent with a 503 over budget: the sender's backoff, not a queue (as the receiver's default).</summary>
+    public int RetryAfterSeconds { get; set; } = 5;
 
     public IEnumerable<string> Validate()
     {
