@@ -37,7 +37,9 @@ public sealed class FaultSuiteTests(StackFixture fixture, ITestOutputHelper outp
     {
         var before = await _stack.LocalAzure.RejectedAsync(503);
         var figures = await Run().RunAsync("Azure 503 for 25 s", run => AzureFaultAsync(run, """{"status":503,"target":"ingestion"}"""));
-        Assert.True(await _stack.LocalAzure.RejectedAsync(503) > before, "the stand-in answered 503");
+        var refused = await _stack.LocalAzure.RejectedAsync(503) - before;
+        output.WriteLine($"the stand-in refused {refused} requests with 503");
+        Assert.True(refused > 0, "the stand-in answered 503");
         Assert.True(figures.ForwarderRetries > 0, figures.ReportLine());
     }
 
@@ -46,7 +48,9 @@ public sealed class FaultSuiteTests(StackFixture fixture, ITestOutputHelper outp
     {
         var before = await _stack.LocalAzure.RejectedAsync(429);
         var figures = await Run().RunAsync("Azure 429 Retry-After 5 for 25 s", run => AzureFaultAsync(run, """{"status":429,"retryAfterSeconds":5,"target":"ingestion"}"""));
-        Assert.True(await _stack.LocalAzure.RejectedAsync(429) > before, "the stand-in answered 429");
+        var refused = await _stack.LocalAzure.RejectedAsync(429) - before;
+        output.WriteLine($"the stand-in refused {refused} requests with 429");
+        Assert.True(refused > 0, "the stand-in answered 429");
         Assert.True(figures.ForwarderRetries > 0, figures.ReportLine());
     }
 
@@ -82,7 +86,9 @@ public sealed class FaultSuiteTests(StackFixture fixture, ITestOutputHelper outp
                 await _stack.SetRoleAssignmentDelayAsync(0);
             }
         });
-        Assert.True(await _stack.LocalAzure.RejectedAsync(403) > before, "the stand-in answered 403");
+        var refused = await _stack.LocalAzure.RejectedAsync(403) - before;
+        output.WriteLine($"the stand-in refused {refused} requests with 403");
+        Assert.True(refused > 0, "the stand-in answered 403");
         Assert.True(figures.ForwarderRetries > 0, figures.ReportLine());
     }
 
