@@ -41,12 +41,15 @@ public sealed class DaprStack : IAsyncDisposable
 
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(60) };
 
-    public static async Task<DaprStack> StartAsync(IReadOnlyDictionary<string, string>? forwarderEnvironment = null)
+    public static Task<DaprStack> StartAsync(IReadOnlyDictionary<string, string>? forwarderEnvironment = null) =>
+        StartAsync(new DaprStackOptions { ForwarderEnvironment = forwarderEnvironment ?? new Dictionary<string, string>() });
+
+    public static async Task<DaprStack> StartAsync(DaprStackOptions options)
     {
         var stack = new DaprStack();
         try
         {
-            await stack.StartCoreAsync(forwarderEnvironment ?? new Dictionary<string, string>());
+            await stack.StartCoreAsync(options);
             return stack;
         }
         catch
@@ -56,8 +59,9 @@ public sealed class DaprStack : IAsyncDisposable
         }
     }
 
-    private async Task StartCoreAsync(IReadOnlyDictionary<string, string> forwarderEnvironment)
+    private async Task StartCoreAsync(DaprStackOptions options)
     {
+        var forwarderEnvironment = With(options.AllServicesEnvironment, options.ForwarderEnvironment);
         Broker = RedisPubSub.Start(DaprYaml.PubSubSettings());
         int ingressPort = FreePort.Next(), forwarderPort = FreePort.Next(), tokenPort = FreePort.Next();
 
@@ -100,24 +104,29 @@ public sealed class DaprStack : IAsyncDisposable
             MtlsEnabled = DaprYaml.MtlsEnabled(),
             SecretStores = new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>>
             {
-                [DaprNames.SecretStore] = LocalFileSecretStore(Path.Combine(RepoPaths.Components, "secrets.dev.json")),
+                [DaprNames.SecretStore] = LocalFileSecretStore(options.SecretsFile ?? Path.Combine(RepoPaths.Components, "secrets.dev.json")),
             },
         }, Network);
 
         await LocalAzure.WaitHealthyAsync(TimeSpan.FromSeconds(60));
+        if (options.ClientId is { } clientId)
+        {
+            // The app the given secrets file's client secret belongs to.
+            await LocalAzure.RegisterAppAsync(clientId, options.ClientSecret);
+        }
 
-        TokenService = DaprApp("RemoteWrite.TokenService", tokenPort, With(TokenSidecar.AppEnvironment, new Dictionary<string, string>
+        TokenService = DaprApp("RemoteWrite.TokenService", tokenPort, With(TokenSidecar.AppEnvironment, With(new Dictionary<string, string>
         {
             // The side car's names, as a user of the side car writes them.
             ["IDENTITY_TYPE"] = "aadApplication",
-            ["AZURE_CLIENT_ID"] = DevClientId,
+            ["AZURE_CLIENT_ID"] = options.ClientId ?? DevClientId,
             ["AZURE_TENANT_ID"] = TenantId,
             ["AZURE_AUTHORITY_HOST"] = LocalAzure.HttpsAddress.ToString(),
             ["SSL_CERT_FILE"] = LocalAzure.CaBundlePath,
 
             // A token Azure refuses is replaced however young it is (the default waits 10 s).
             ["Identity__MinTokenAgeToInvalidate"] = "00:00:00",
-        }));
+        }, With(options.AllServicesEnvironment, options.TokenServiceEnvironment))));
         Forwarder = DaprApp("RemoteWrite.Forwarder", forwarderPort, With(ForwarderSidecar.AppEnvironment, With(new Dictionary<string, string>
         {
             ["INGESTION_URL"] = LocalAzure.IngestionUrl(Dcr),
@@ -125,7 +134,7 @@ public sealed class DaprStack : IAsyncDisposable
             ["Forwarder__ReportInterval"] = "00:00:05",
             ["PublishSummary__Interval"] = "00:00:05",
         }, forwarderEnvironment)));
-        Ingress = DaprApp("RemoteWrite.Ingress", ingressPort, With(IngressSidecar.AppEnvironment, new Dictionary<string, string> { ["Ingress__Destination"] = Destination }));
+        Ingress = DaprApp("RemoteWrite.Ingress", ingressPort, With(IngressSidecar.AppEnvironment, With(new Dictionary<string, string> { ["Ingress__Destination"] = Destination }, With(options.AllServicesEnvironment, options.IngressEnvironment))));
 
         TokenService.Start();
         Forwarder.Start();
@@ -176,6 +185,13 @@ public sealed class DaprStack : IAsyncDisposable
         return document.RootElement.EnumerateObject().ToDictionary(
             p => p.Name,
             p => (IReadOnlyDictionary<string, string>)new Dictionary<string, string> { [p.Name] = p.Value.GetString()! });
+    }
+
+    /// <summary>Sets the role-assignment simulation of the stand-in: every identity refused (403) for its first <paramref name="delaySeconds"/> from its next request.</summary>
+    public async Task SetRoleAssignmentDelayAsync(int delaySeconds)
+    {
+        using var response = await Http.PutAsync(new Uri(LocalAzure.HttpAddress, "/admin/role-assignments"), JsonContent(new { assignments = Array.Empty<object>(), delaySeconds }));
+        response.EnsureSuccessStatusCode();
     }
 
     internal static string Secret() => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
@@ -229,4 +245,27 @@ public sealed class DaprStack : IAsyncDisposable
 
         Http.Dispose();
     }
+}
+
+/// <summary>What a test may change in a <see cref="DaprStack"/>; the defaults are the stack the end-to-end tests share.</summary>
+public sealed record DaprStackOptions
+{
+    private static readonly IReadOnlyDictionary<string, string> None = new Dictionary<string, string>();
+
+    /// <summary>Added to every service's environment (the more specific dictionaries below win).</summary>
+    public IReadOnlyDictionary<string, string> AllServicesEnvironment { get; init; } = None;
+
+    public IReadOnlyDictionary<string, string> IngressEnvironment { get; init; } = None;
+
+    public IReadOnlyDictionary<string, string> ForwarderEnvironment { get; init; } = None;
+
+    public IReadOnlyDictionary<string, string> TokenServiceEnvironment { get; init; } = None;
+
+    /// <summary>The token service's secret store (a <c>secretstores.local.file</c> JSON file); default components/secrets.dev.json.</summary>
+    public string? SecretsFile { get; init; }
+
+    /// <summary>The token service's client id, registered at the stand-in with <see cref="ClientSecret"/>; default the dev app.</summary>
+    public string? ClientId { get; init; }
+
+    public string? ClientSecret { get; init; }
 }
