@@ -10,7 +10,7 @@ namespace RemoteWrite.Dapr.Tests.Faults;
 /// (forwarder kill -9, a 60 s outage, token service down, broker refusing, Redis kill -9) are not repeated here.
 /// </summary>
 [Collection(StackCollection.Name)]
-[Trait("Category", "Slow")]
+[Slow]
 public sealed class FaultSuiteTests(StackFixture fixture, ITestOutputHelper output)
 {
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(25);

@@ -9,7 +9,7 @@ namespace RemoteWrite.Dapr.Tests.Faults;
 /// while daprd redelivered is dropped and counted (<c>remotewrite_forwarder_dropped_total{reason="too_old"}</c>), the
 /// rest is delivered, and acknowledged = stored + dropped (+ duplicates), nothing unaccounted.
 /// </summary>
-[Trait("Category", "Slow")]
+[Slow]
 public sealed class LookBackOutageTests(ITestOutputHelper output)
 {
     [RedisAndPrometheusFact]

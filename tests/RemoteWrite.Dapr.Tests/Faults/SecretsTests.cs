@@ -13,7 +13,7 @@ namespace RemoteWrite.Dapr.Tests.Faults;
 /// the access tokens Entra issues) through normal work, failures and debug logging; none may appear in any
 /// service's output, <c>/metrics</c>, <c>/health</c>, <c>/ready</c> or an error body.
 /// </summary>
-[Trait("Category", "Slow")]
+[Slow]
 public sealed class SecretsTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _work = Directory.CreateTempSubdirectory("dapr-secrets-").FullName;
