@@ -22,10 +22,12 @@ public sealed class EndToEndRig : IDisposable
 
     private LocalAzureProcess Stand => _stand ?? throw new InvalidOperationException("start the stand-in first");
 
-    public async Task StartStandInAsync() => _stand = await LocalAzureProcess.StartAsync();
+    /// <param name="settings">The stand-in's settings over its defaults (e.g. a short token lifetime).</param>
+    public async Task StartStandInAsync(IReadOnlyDictionary<string, string?>? settings = null) => _stand = await LocalAzureProcess.StartAsync(settings);
 
     /// <summary>Starts the relay, or after a kill starts it again on the same port (Prometheus keeps sending there).</summary>
-    public async Task StartRelayAsync()
+    /// <param name="settings">The relay's settings over the rig's (first start only).</param>
+    public async Task StartRelayAsync(IReadOnlyDictionary<string, string?>? settings = null)
     {
         if (Relay is not null)
         {
@@ -33,14 +35,23 @@ public sealed class EndToEndRig : IDisposable
             return;
         }
 
-        Relay = await RelayChild.StartAsync(new Dictionary<string, string?>
+        var environment = new Dictionary<string, string?>
         {
             ["INGESTION_URL"] = Stand.IngestionUrl(Dcr),
             ["IDENTITY_TYPE"] = "systemAssigned",
             ["AZURE_POD_IDENTITY_AUTHORITY_HOST"] = Stand.HttpAddress.ToString().TrimEnd('/'),
             ["LOG_FORMAT"] = "text",
-        });
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            environment[key] = value;
+        }
+
+        Relay = await RelayChild.StartAsync(environment);
     }
+
+    /// <summary>The relay's own /metrics text (answers by code, sender and identity counters).</summary>
+    public Task<string> RelayMetricsAsync() => Http.GetStringAsync(new Uri(Relay!.Address, "/metrics"));
 
     public void StartPrometheus()
     {
