@@ -72,8 +72,28 @@ public sealed class EndToEndRig : IDisposable
             """);
     }
 
-    /// <summary>Samples the stand-in stored for the test's DCR.</summary>
-    public Task<long> StoredSamplesAsync() => Stand.StoredSamplesAsync(Dcr);
+    // The stand-in keeps its counts in memory: what it had stored before a kill -9 is carried here.
+    private long _storedBeforeRestarts;
+
+    /// <summary>Samples the stand-in stored for the test's DCR (over its restarts).</summary>
+    public async Task<long> StoredSamplesAsync() => _storedBeforeRestarts + await Stand.StoredSamplesAsync(Dcr);
+
+    /// <summary>
+    /// kill -9 of the stand-in, after its count is read: the caller must hold requests back first (a
+    /// latency fault), so nothing is stored between that read and the kill.
+    /// </summary>
+    public async Task KillStandInAsync()
+    {
+        _storedBeforeRestarts += await Stand.StoredSamplesAsync(Dcr);
+        Stand.Process.Kill();
+    }
+
+    /// <summary>Starts the stand-in again on the same ports (and data directory) and waits until it is healthy.</summary>
+    public async Task RestartStandInAsync()
+    {
+        Stand.Process.Start();
+        await Stand.WaitHealthyAsync();
+    }
 
     public Task<long> RejectedByStandInAsync(int status) => Stand.RejectedAsync(status);
 

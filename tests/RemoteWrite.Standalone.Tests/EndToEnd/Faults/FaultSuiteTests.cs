@@ -104,6 +104,26 @@ public sealed class FaultSuiteTests(ITestOutputHelper output) : IDisposable
         Report("token endpoint 503, 30 s (20 s tokens)", before, audit);
     }
 
+    [PrometheusFact]
+    public async Task Kill_9_of_the_stand_in_under_load_then_restart_loses_nothing()
+    {
+        await StartFlowingAsync();
+
+        // Hold every new request in the stand-in, so its count is final before the kill: what it was
+        // holding dies unanswered, as in a crash of Azure's front end.
+        await _rig.SetFaultAsync("""{"latencyMs":8000,"seconds":60}""");
+        var before = await Poll.SettledAsync(_rig.StoredSamplesAsync, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10));
+        await _rig.KillStandInAsync();
+        await Task.Delay(TimeSpan.FromSeconds(3)); // the relay cannot connect: 503 to Prometheus
+        await _rig.RestartStandInAsync(); // a new process: no fault plan, and tokens signed before are refused
+
+        Assert.True(await Poll.UntilAsync(_rig.StoredSamplesAsync, n => n > before, TimeSpan.FromSeconds(45)) > before, "nothing arrived after the restart\n" + _rig.Logs);
+        var audit = await SettleAndAssertAsync();
+        output.WriteLine($"401s from the restarted stand-in (the relay's token was signed by the killed one): {await _rig.RejectedByStandInAsync(401)}");
+        _storedDuringFault = 0;
+        Report("kill -9 of the stand-in (Azure), restart after 3 s", before, audit);
+    }
+
     private async Task StartFlowingAsync(IReadOnlyDictionary<string, string?>? standIn = null, IReadOnlyDictionary<string, string?>? relay = null)
     {
         await _rig.StartStandInAsync(standIn);
