@@ -21,15 +21,14 @@ public sealed class DaprPublisherSink(DaprClient dapr, IOptions<IngressOptions> 
 
     public async ValueTask<SinkResult> DeliverAsync(PreparedWrite write, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.PublishTimeout);
+        // Bounded by the receiver's request deadline (Receiver__RequestDeadline), the one owner of "answer in time".
         foreach (var part in write.Parts)
         {
             var started = Stopwatch.GetTimestamp();
             try
             {
                 // The hand-off contract (RemoteWrite.Dapr/HandOff.cs): raw bytes, octet-stream, the facts as metadata.
-                await dapr.PublishByteEventAsync(_options.PubSubName, _options.Topic, part.Compressed, HandOff.ContentType, FactsOf(part).ToPublishMetadata(), timeout.Token);
+                await dapr.PublishByteEventAsync(_options.PubSubName, _options.Topic, part.Compressed, HandOff.ContentType, FactsOf(part).ToPublishMetadata(), cancellationToken);
             }
             catch (Exception e) when (e is DaprException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {

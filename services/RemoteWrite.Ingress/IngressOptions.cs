@@ -18,12 +18,6 @@ public sealed class IngressOptions : IValidatedOptions
     /// <summary>Largest message published (compressed bytes, <see cref="HandOff.MaxMessageBytesKey"/>): what the broker accepts. A request above it is cut at series boundaries.</summary>
     public int MaxMessageBytes { get; set; } = HandOff.DefaultMaxMessageBytes;
 
-    /// <summary>
-    /// How long publishing one request's messages may take before the sender is told to retry
-    /// (503). Above the sidecar's own publish retries (components/resiliency.yaml: 3 × 5 s + backoff),
-    /// below Prometheus' 30 s <c>remote_timeout</c>: daprd owns the retries, this only bounds the answer.
-    /// </summary>
-    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(25);
 
     /// <summary>
     /// A secret of <see cref="SecretStore"/> holding the write credentials (keys <c>bearer-tokens</c>,
@@ -61,9 +55,5 @@ public sealed class IngressOptions : IValidatedOptions
             yield return $"Ingress__MaxMessageBytes must be at least 1024 (is {MaxMessageBytes}).";
         }
 
-        if (PublishTimeout <= TimeSpan.Zero)
-        {
-            yield return "Ingress__PublishTimeout must be positive.";
-        }
     }
 }

@@ -14,6 +14,7 @@ namespace RemoteWrite.Dapr.Tests;
 /// record: run with <c>-c Release</c> for the numbers the READMEs quote. The ingress is measured over
 /// the load (its work ends with the last 204), the forwarder until the last sample is at Azure.
 /// </summary>
+[Slow]
 [Collection(StackCollection.Name)]
 public sealed partial class DaprPathCostTests(StackFixture fixture, ITestOutputHelper output)
 {

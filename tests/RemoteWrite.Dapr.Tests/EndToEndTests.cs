@@ -9,6 +9,7 @@ namespace RemoteWrite.Dapr.Tests;
 /// ingress → stand-in daprd → Redis streams (a real redis-server) → forwarder → token service (via
 /// invocation) → local Azure, every service a real process, every Dapr call over the real wire.
 /// </summary>
+[Slow]
 [Collection(StackCollection.Name)]
 public sealed class EndToEndTests(StackFixture fixture, ITestOutputHelper output)
 {

@@ -11,6 +11,7 @@ namespace RemoteWrite.Dapr.Tests;
 /// token service → local Azure): a bulk far over Kestrel's default 30 MB body limit, a slow Azure without duplicate
 /// storms, and a refused token replaced at the token service.
 /// </summary>
+[Slow]
 [Collection(StackCollection.Name)]
 public sealed class HandOffEndToEndTests(StackFixture fixture, ITestOutputHelper output)
 {

@@ -9,6 +9,7 @@ namespace RemoteWrite.Dapr.Tests;
 /// The ingress reads its write credentials from the Dapr secret store (<c>Ingress__WriteAuthSecret</c>,
 /// keys <c>bearer-tokens</c> / <c>basic-auth</c>) through its sidecar, and again when the secret changes.
 /// </summary>
+[Slow]
 public sealed class IngressWriteAuthTests : IAsyncLifetime
 {
     private const string SecretName = "remotewrite-write-auth";

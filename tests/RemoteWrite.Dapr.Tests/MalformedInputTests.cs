@@ -11,6 +11,7 @@ namespace RemoteWrite.Dapr.Tests;
 /// the stack: a bad body never reaches the broker): 10,000 generated bad bodies (seed printed), eight at
 /// a time; each gets its 4xx, none a 5xx, the process lives and stays under 300 MB.
 /// </summary>
+[Slow]
 public sealed class MalformedInputTests(ITestOutputHelper output) : IAsyncDisposable
 {
     private DaprSidecarStandIn? _sidecar;

@@ -5,6 +5,7 @@ using Xunit.Abstractions;
 
 namespace RemoteWrite.Dapr.Tests;
 
+[Slow]
 [Collection(StackCollection.Name)]
 public sealed class PrometheusAndLoadTests(StackFixture fixture, ITestOutputHelper output)
 {

@@ -7,6 +7,7 @@ namespace RemoteWrite.Deploy.Tests;
 /// The naming rules of <see cref="MetricCatalog"/> hold for a running service: the standalone relay,
 /// with the local Azure stand-in behind it, forwards one request and is scraped.
 /// </summary>
+[Slow]
 public sealed partial class MetricNamesLiveTests
 {
     [Fact]

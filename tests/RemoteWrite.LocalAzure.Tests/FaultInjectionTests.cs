@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.Time.Testing;
 using RemoteWrite.LocalAzure.Tests.Infrastructure;
 using static RemoteWrite.Testing.RemoteWriteBodies;
 
@@ -56,11 +57,15 @@ public sealed class FaultInjectionTests : IDisposable
     [Fact]
     public async Task A_fault_for_N_seconds_ends_by_itself()
     {
-        var token = await Tokens.DevAppTokenAsync(_client);
-        using var set = await _client.PostAsJsonAsync("/admin/faults", new { status = 503, seconds = 0.5 });
-        using var during = await _client.SendAsync(IngestionPost(Compress(Series("up", NowMs, 1)), token));
-        await Task.Delay(700);
-        using var after = await _client.SendAsync(IngestionPost(Compress(Series("up", NowMs, 1)), token));
+        // The stand-in's clock, moved by hand: no real waiting.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var factory = new LocalAzureFactory(time: time);
+        using var client = factory.CreateClient();
+        var token = await Tokens.DevAppTokenAsync(client);
+        using var set = await client.PostAsJsonAsync("/admin/faults", new { status = 503, seconds = 0.5 });
+        using var during = await client.SendAsync(IngestionPost(Compress(Series("up", time.GetUtcNow().ToUnixTimeMilliseconds(), 1)), token));
+        time.Advance(TimeSpan.FromMilliseconds(700));
+        using var after = await client.SendAsync(IngestionPost(Compress(Series("up", time.GetUtcNow().ToUnixTimeMilliseconds(), 1)), token));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, during.StatusCode);
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);

@@ -9,6 +9,7 @@ namespace RemoteWrite.LocalAzure.Tests;
 /// receiver (Debian's 2.42 with <c>--web.enable-remote-write-receiver</c>), so PromQL sees it as it
 /// would in Azure's Prometheus explorer.
 /// </summary>
+[Slow]
 public sealed class ForwardToPrometheusTests : IDisposable
 {
     private readonly PrometheusProcess _receiver = new();

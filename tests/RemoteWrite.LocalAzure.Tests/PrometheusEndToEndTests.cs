@@ -7,6 +7,7 @@ namespace RemoteWrite.LocalAzure.Tests;
 /// Debian's real Prometheus remote-writes to the stand-in with a bearer token the stand-in issued,
 /// scraping itself, and the stand-in's stats show the samples.
 /// </summary>
+[Slow]
 public sealed class PrometheusEndToEndTests(ITestOutputHelper output) : IDisposable
 {
     private readonly LocalAzureFactory _stand = new LocalAzureFactory().StartKestrel();

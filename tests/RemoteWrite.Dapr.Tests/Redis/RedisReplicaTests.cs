@@ -11,6 +11,7 @@ namespace RemoteWrite.Dapr.Tests.Redis;
 /// through a dead forwarder, a dead Redis and an Azure outage. Acknowledged = answered 2xx by an
 /// ingress; duplicates = samples Azure stored beyond those, which only redelivery may cause.
 /// </summary>
+[Slow]
 [Collection(RedisReplicaCollection.Name)]
 public sealed class RedisReplicaTests(RedisReplicaFixture fixture, ITestOutputHelper output)
 {

@@ -10,6 +10,7 @@ namespace RemoteWrite.Dapr.Tests.StandIn;
 /// does (pubsub/redis/redis.go): stored bytes and metadata, MAXLEN ~ trimming, one group shared by
 /// replicas, XACK, reclaiming after processingTimeout, and an AOF restart after kill -9.
 /// </summary>
+[Slow]
 public sealed class RedisStreamsBrokerTests(ITestOutputHelper output)
 {
     private const string App = DaprNames.ForwarderAppId;

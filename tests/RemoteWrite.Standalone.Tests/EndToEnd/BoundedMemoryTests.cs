@@ -15,6 +15,8 @@ namespace RemoteWrite.Standalone.Tests.EndToEnd;
 /// is answered (204 or 503) within the sender's 30 s, and every sample answered 204 reaches Azure.
 /// The relay and the stand-in are processes on loopback.
 /// </summary>
+[Slow]
+[Collection(SerialCollection.Name)]
 public sealed class BoundedMemoryTests(ITestOutputHelper output) : IDisposable
 {
     private const string Dcr = "dcr-bounded-memory";
@@ -29,12 +31,7 @@ public sealed class BoundedMemoryTests(ITestOutputHelper output) : IDisposable
     public async Task Large_bodies_at_once_against_a_slow_Azure_stay_within_memory_and_time_and_lose_nothing()
     {
         _stand = await LocalAzureProcess.StartAsync();
-        _relay = await RelayChild.StartAsync(new Dictionary<string, string?>
-        {
-            ["INGESTION_URL"] = _stand.IngestionUrl(Dcr),
-            ["IDENTITY_TYPE"] = "systemAssigned",
-            ["AZURE_POD_IDENTITY_AUTHORITY_HOST"] = _stand.HttpAddress.ToString().TrimEnd('/'),
-        });
+        _relay = await RelayChild.StartAgainstAsync(_stand, Dcr);
         var (body, samplesPerBody) = VmagentSizeBody();
         output.WriteLine($"body: {body.Length:N0} bytes compressed, {SnappyCodec.GetDecodedLength(body, int.MaxValue):N0} decoded, {samplesPerBody:N0} samples");
         var baseline = PeakMemory.Of(_relay.Process.Pid);

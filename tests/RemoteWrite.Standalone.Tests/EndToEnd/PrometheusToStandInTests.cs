@@ -9,6 +9,7 @@ namespace RemoteWrite.Standalone.Tests.EndToEnd;
 /// managed identity credential. Nothing Prometheus counts as sent may be missing at the stand-in,
 /// through a minute-long outage of Azure and through a <c>kill -9</c> of the relay.
 /// </summary>
+[Slow]
 [Collection(SerialCollection.Name)]
 [Trait("Category", "Slow")]
 public sealed class PrometheusToStandInTests(ITestOutputHelper output) : IDisposable

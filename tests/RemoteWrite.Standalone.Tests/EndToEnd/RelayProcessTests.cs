@@ -7,6 +7,7 @@ using V2 = RemoteWrite.Core.Protocol.V2;
 namespace RemoteWrite.Standalone.Tests.EndToEnd;
 
 /// <summary>The relay process against the stand-in process, with real Azure.Identity credentials, no Prometheus.</summary>
+[Slow]
 public sealed class RelayProcessTests : IDisposable
 {
     private const string Dcr = "dcr-relay-process";
@@ -17,12 +18,7 @@ public sealed class RelayProcessTests : IDisposable
     public async Task A_remote_write_2_0_sender_gets_the_written_headers_and_the_stand_in_stores_its_samples()
     {
         _stand = await LocalAzureProcess.StartAsync();
-        _relay = await RelayChild.StartAsync(new Dictionary<string, string?>
-        {
-            ["INGESTION_URL"] = _stand.IngestionUrl(Dcr),
-            ["IDENTITY_TYPE"] = "systemAssigned",
-            ["AZURE_POD_IDENTITY_AUTHORITY_HOST"] = _stand.HttpAddress.ToString().TrimEnd('/'),
-        });
+        _relay = await RelayChild.StartAgainstAsync(_stand, Dcr);
         var body = V2Request(series: 7, samplesPerSeries: 3);
 
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_relay.Address, "/api/v1/write"))

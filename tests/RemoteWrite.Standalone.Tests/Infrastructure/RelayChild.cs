@@ -38,6 +38,26 @@ public sealed class RelayChild : IDisposable
         }
     }
 
+    /// <summary>
+    /// The relay writing to <paramref name="dcr"/> at the stand-in as a system-assigned managed
+    /// identity (the stand-in's IMDS), plus <paramref name="more"/> settings.
+    /// </summary>
+    public static Task<RelayChild> StartAgainstAsync(LocalAzureProcess stand, string dcr, IDictionary<string, string?>? more = null)
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["INGESTION_URL"] = stand.IngestionUrl(dcr),
+            ["IDENTITY_TYPE"] = "systemAssigned",
+            ["AZURE_POD_IDENTITY_AUTHORITY_HOST"] = stand.HttpAddress.ToString().TrimEnd('/'),
+        };
+        foreach (var (key, value) in more ?? new Dictionary<string, string?>())
+        {
+            environment[key] = value;
+        }
+
+        return StartAsync(environment);
+    }
+
     /// <summary>Starts the relay again (after <see cref="ServiceProcess.Kill"/>) on the same port and waits until it is ready.</summary>
     public async Task RestartAsync()
     {

@@ -9,6 +9,7 @@ namespace RemoteWrite.Standalone.Tests.Security;
 /// password_file}</c>, and once with a wrong token: the first two arrive at the Azure stand-in, the third
 /// is answered 401 and dropped by Prometheus.
 /// </summary>
+[Slow]
 [Collection(SerialCollection.Name)]
 public sealed class PrometheusSecureWriteTests(ITestOutputHelper output) : IDisposable
 {

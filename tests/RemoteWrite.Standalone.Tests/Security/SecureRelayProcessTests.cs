@@ -6,6 +6,7 @@ using RemoteWrite.Standalone.Tests.Infrastructure;
 namespace RemoteWrite.Standalone.Tests.Security;
 
 /// <summary>The built relay as a process with TLS, client certificates and write authentication; real sockets, real handshakes.</summary>
+[Slow]
 public sealed class SecureRelayProcessTests : IDisposable
 {
     private static readonly byte[] Body = RemoteWriteBodies.Compress(RemoteWriteBodies.Request(series: 4));
