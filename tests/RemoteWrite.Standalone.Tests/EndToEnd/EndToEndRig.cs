@@ -35,19 +35,7 @@ public sealed class EndToEndRig : IDisposable
             return;
         }
 
-        var environment = new Dictionary<string, string?>
-        {
-            ["INGESTION_URL"] = Stand.IngestionUrl(Dcr),
-            ["IDENTITY_TYPE"] = "systemAssigned",
-            ["AZURE_POD_IDENTITY_AUTHORITY_HOST"] = Stand.HttpAddress.ToString().TrimEnd('/'),
-            ["LOG_FORMAT"] = "text",
-        };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-        {
-            environment[key] = value;
-        }
-
-        Relay = await RelayChild.StartAsync(environment);
+        Relay = await RelayChild.StartAgainstAsync(Stand, Dcr, settings is null ? null : new Dictionary<string, string?>(settings));
     }
 
     /// <summary>The relay's own /metrics text (answers by code, sender and identity counters).</summary>
@@ -56,20 +44,36 @@ public sealed class EndToEndRig : IDisposable
     public void StartPrometheus()
     {
         _prometheus = new PrometheusProcess();
-        _prometheus.Start($"""
+        _prometheus.Start(PrometheusConfig(scrape: true));
+    }
+
+    /// <summary>
+    /// Stops Prometheus' scraping (a config reload without scrape configs; the remote-write queue is kept),
+    /// so its counters can come to rest once the queue has sent what it holds.
+    /// </summary>
+    public Task StopScrapingAsync() => _prometheus!.ReloadAsync(PrometheusConfig(scrape: false), TimeSpan.FromSeconds(30));
+
+    private string PrometheusConfig(bool scrape)
+    {
+        var scrapeConfigs = scrape
+            ? $"""
+              - job_name: self
+                static_configs:
+                  - targets: ['127.0.0.1:{_prometheus!.Port}']
+            """
+            : "  []";
+        return $"""
             global:
               scrape_interval: 1s
             scrape_configs:
-              - job_name: self
-                static_configs:
-                  - targets: ['127.0.0.1:{_prometheus.Port}']
+            {scrapeConfigs}
             remote_write:
               - url: 'http://127.0.0.1:{Relay!.Port}/api/v1/write'
                 queue_config:
                   batch_send_deadline: 1s
                   min_backoff: 100ms
                   max_backoff: 2s
-            """);
+            """;
     }
 
     // The stand-in keeps its counts in memory: what it had stored before a kill -9 is carried here.

@@ -11,7 +11,6 @@ namespace RemoteWrite.Standalone.Tests.EndToEnd;
 /// </summary>
 [Slow]
 [Collection(SerialCollection.Name)]
-[Trait("Category", "Slow")]
 public sealed class PrometheusToStandInTests(ITestOutputHelper output) : IDisposable
 {
     private readonly EndToEndRig _rig = new();

@@ -26,44 +26,25 @@ public sealed record DeliveryAudit(
     private static double DeliveredOf((double Sent, double Failed, double Dropped, double Pending, double Retried) p) => p.Sent - p.Retried - p.Failed;
 
     /// <summary>
-    /// Reads Prometheus, then the stand-in (which may only be ahead: a batch in flight or a duplicate),
-    /// until nothing is pending and the stand-in holds exactly what Prometheus delivered, or holds more
-    /// by the same amount three reads running (duplicates), or the time is up. Prometheus scrapes itself
-    /// every second, so its counters never stop moving: equality between two batches is the quiet point.
+    /// Stops Prometheus' scraping, then reads Prometheus and the stand-in until both are at rest: nothing
+    /// pending, and the same counts two reads running (a second apart), or the time is up.
     /// </summary>
     public static async Task<DeliveryAudit> SettleAsync(EndToEndRig rig, TimeSpan timeout)
     {
-        (double Sent, double Failed, double Dropped, double Pending, double Retried) p = default;
-        long stored = 0;
-        long? lastExcess = null;
-        var sameExcess = 0;
+        await rig.StopScrapingAsync();
         var deadline = DateTime.UtcNow + timeout;
-        while (true)
+        var p = await rig.PrometheusCountersAsync();
+        var stored = await rig.StoredSamplesAsync();
+        while (DateTime.UtcNow < deadline)
         {
+            await Task.Delay(1000);
+            var (previous, storedBefore) = (p, stored);
             p = await rig.PrometheusCountersAsync();
             stored = await rig.StoredSamplesAsync();
-            var excess = stored - (long)DeliveredOf(p);
-            if (p.Sent > 0 && p.Pending == 0 && excess >= 0)
-            {
-                sameExcess = excess == lastExcess ? sameExcess + 1 : 0;
-                lastExcess = excess;
-                if (excess == 0 || sameExcess >= 2)
-                {
-                    break;
-                }
-            }
-            else
-            {
-                lastExcess = null;
-                sameExcess = 0;
-            }
-
-            if (DateTime.UtcNow > deadline)
+            if (p.Pending == 0 && p == previous && stored == storedBefore)
             {
                 break;
             }
-
-            await Task.Delay(500);
         }
 
         var answers = RelayAnswersOf(await rig.RelayMetricsAsync());
