@@ -9,7 +9,9 @@ namespace RemoteWrite.Standalone.Tests.EndToEnd.Faults;
 /// stand-in process while the stand-in misbehaves for a bounded window. Each test checks that nothing
 /// Prometheus counts as delivered is missing at the stand-in, that Prometheus gave nothing up, and that
 /// the relay answered every transient fault with a retry (never a 4xx), then prints its report row.
-/// The 60 s 503 outage and the relay's kill -9 live in <see cref="PrometheusToStandInTests"/>.
+/// The audit stops Prometheus' scraping first (<see cref="DeliveryAudit.SettleAsync"/>), so the counts
+/// compared are at rest. The 60 s 503 outage and the relay's kill -9 live in <see cref="PrometheusToStandInTests"/>
+/// and print the same row.
 /// </summary>
 [Collection(SerialCollection.Name)]
 [Slow]
