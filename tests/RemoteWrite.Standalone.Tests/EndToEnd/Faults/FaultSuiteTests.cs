@@ -56,8 +56,16 @@ public sealed class FaultSuiteTests(ITestOutputHelper output) : IDisposable
         var before = await _rig.StoredSamplesAsync();
         await _rig.SetFaultAsync("""{"latencyMs":10000,"seconds":30}""");
 
-        // A request that came in during the window still waits its 10 s after the plan expires.
-        var audit = await FinishAsync(before, extraAfterFault: TimeSpan.FromSeconds(10));
+        // The fault is in force: once what was under way before it is in, nothing lands sooner than the latency.
+        var started = Stopwatch.StartNew();
+        var settled = await Poll.SettledAsync(_rig.StoredSamplesAsync, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
+        var next = await Poll.UntilAsync(_rig.StoredSamplesAsync, n => n > settled, TimeSpan.FromSeconds(8) - started.Elapsed);
+        Assert.True(next == settled, $"samples landed within 8 s of a 10 s latency ({settled} → {next})\n{_rig.Logs}");
+
+        // A request that came in during the window still waits its 10 s after the plan expires. Whether
+        // the relay rides through (AzureMonitor__AttemptTimeout above 10 s) or answers 503 (the default
+        // 10 s attempt timeout), nothing may be lost; so no 503 is required here.
+        var audit = await FinishAsync(before, extraAfterFault: TimeSpan.FromSeconds(10), expectRetries: false);
         Report("10 s latency, 30 s", before, audit);
     }
 
@@ -133,7 +141,7 @@ public sealed class FaultSuiteTests(ITestOutputHelper output) : IDisposable
     }
 
     // Waits for the fault plan to expire and the flow to resume, then settles and checks.
-    private async Task<DeliveryAudit> FinishAsync(long storedBefore, TimeSpan? extraAfterFault = null)
+    private async Task<DeliveryAudit> FinishAsync(long storedBefore, TimeSpan? extraAfterFault = null, bool expectRetries = true)
     {
         Assert.False(await Poll.UntilAsync(_rig.FaultActiveAsync, active => !active, TimeSpan.FromSeconds(45)), "the fault did not end\n" + _rig.Logs);
         var atEnd = await _rig.StoredSamplesAsync();
@@ -141,12 +149,12 @@ public sealed class FaultSuiteTests(ITestOutputHelper output) : IDisposable
         Assert.True(
             await Poll.UntilAsync(_rig.StoredSamplesAsync, n => n > atEnd, TimeSpan.FromSeconds(30) + (extraAfterFault ?? TimeSpan.Zero)) > atEnd,
             "nothing arrived after the fault\n" + _rig.Logs);
-        return await SettleAndAssertAsync();
+        return await SettleAndAssertAsync(expectRetries);
     }
 
     private long? _storedDuringFault;
 
-    private async Task<DeliveryAudit> SettleAndAssertAsync()
+    private async Task<DeliveryAudit> SettleAndAssertAsync(bool expectRetries = true)
     {
         var audit = await DeliveryAudit.SettleAsync(_rig, Settle);
         output.WriteLine($"prometheus samples_total={audit.Attempted} retried={audit.Retried} failed={audit.Failed} dropped={audit.Dropped} pending={audit.Pending}; delivered={audit.Delivered} stored={audit.Stored}; relay answers {audit.Answers}");
@@ -155,10 +163,13 @@ public sealed class FaultSuiteTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(0, audit.Dropped);
         Assert.Equal(0, audit.Pending);
 
-        // Every transient fault reached Prometheus as "try again" at least once, and never as a 4xx.
-        Assert.True(audit.RelayAnswers.GetValueOrDefault("503") > 0, "the fault never reached Prometheus as a 503: " + audit.Answers + "\n" + _rig.Logs);
+        // A transient fault reaches Prometheus as "try again", never as a 4xx.
         Assert.DoesNotContain(audit.RelayAnswers.Keys, code => code.StartsWith('4'));
-        Assert.True(audit.Retried > 0, "Prometheus retried nothing");
+        if (expectRetries)
+        {
+            Assert.True(audit.RelayAnswers.GetValueOrDefault("503") > 0, "the fault never reached Prometheus as a 503: " + audit.Answers + "\n" + _rig.Logs);
+            Assert.True(audit.Retried > 0, "Prometheus retried nothing");
+        }
         return audit;
     }
 
