@@ -14,6 +14,9 @@ public sealed class EndToEndRig : IDisposable
     private LocalAzureProcess? _stand;
     private PrometheusProcess? _prometheus;
 
+    // The stand-in keeps its counts in memory: what it had stored before a kill -9 is carried here.
+    private long _storedBeforeRestarts;
+
     public RelayChild? Relay { get; private set; }
 
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
@@ -75,9 +78,6 @@ public sealed class EndToEndRig : IDisposable
                   max_backoff: 2s
             """;
     }
-
-    // The stand-in keeps its counts in memory: what it had stored before a kill -9 is carried here.
-    private long _storedBeforeRestarts;
 
     /// <summary>Samples the stand-in stored for the test's DCR (over its restarts).</summary>
     public async Task<long> StoredSamplesAsync() => _storedBeforeRestarts + await Stand.StoredSamplesAsync(Dcr);

@@ -22,6 +22,7 @@ public sealed class FaultSuiteTests(ITestOutputHelper output) : IDisposable
 
     private readonly EndToEndRig _rig = new();
     private readonly Stopwatch _took = Stopwatch.StartNew();
+    private long? _storedDuringFault;
 
     [PrometheusFact]
     public async Task Azure_429_with_Retry_After_for_20_s_is_answered_503_and_loses_nothing()
@@ -151,8 +152,6 @@ public sealed class FaultSuiteTests(ITestOutputHelper output) : IDisposable
             "nothing arrived after the fault\n" + _rig.Logs);
         return await SettleAndAssertAsync(expectRetries);
     }
-
-    private long? _storedDuringFault;
 
     private async Task<DeliveryAudit> SettleAndAssertAsync(bool expectRetries = true)
     {
