@@ -55,6 +55,40 @@ public sealed class PrometheusProcess : IDisposable
         _process = process;
     }
 
+    /// <summary>
+    /// Rewrites the config and reloads it (SIGHUP), waiting until Prometheus logs the reload. A remote_write
+    /// section left unchanged keeps its queue (and its counters), so e.g. dropping the scrape configs stops new
+    /// samples while what is queued is still sent.
+    /// </summary>
+    public async Task ReloadAsync(string configYaml, TimeSpan timeout)
+    {
+        if (_process is not { HasExited: false } p)
+        {
+            throw new InvalidOperationException("prometheus is not running");
+        }
+
+        const string Loaded = "Completed loading of configuration file";
+        var before = Count(Output, Loaded);
+        File.WriteAllText(Path.Combine(_work, "prometheus.yml"), configYaml);
+        using (var hup = Process.Start("kill", ["-HUP", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await hup.WaitForExitAsync();
+        }
+
+        Assert.True(await Poll.UntilAsync(() => Task.FromResult(Count(Output, Loaded) > before), timeout), "prometheus did not reload its config:\n" + OutputTail);
+
+        static int Count(string text, string what)
+        {
+            var n = 0;
+            for (var i = text.IndexOf(what, StringComparison.Ordinal); i >= 0; i = text.IndexOf(what, i + what.Length, StringComparison.Ordinal))
+            {
+                n++;
+            }
+
+            return n;
+        }
+    }
+
     /// <summary>Its own <c>/metrics</c> in text format (see <see cref="PrometheusText"/>).</summary>
     public Task<string> MetricsAsync(HttpClient http) => http.GetStringAsync(new Uri(Address, "/metrics"));
 

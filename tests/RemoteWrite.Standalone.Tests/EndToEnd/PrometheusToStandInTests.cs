@@ -1,3 +1,4 @@
+using RemoteWrite.Standalone.Tests.EndToEnd.Faults;
 using RemoteWrite.Standalone.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -13,6 +14,7 @@ namespace RemoteWrite.Standalone.Tests.EndToEnd;
 public sealed class PrometheusToStandInTests(ITestOutputHelper output) : IDisposable
 {
     private readonly EndToEndRig _rig = new();
+    private readonly System.Diagnostics.Stopwatch _took = System.Diagnostics.Stopwatch.StartNew();
 
     [PrometheusFact]
     public async Task Every_sample_Prometheus_sent_is_stored_through_a_60_second_503_outage()
@@ -30,7 +32,7 @@ public sealed class PrometheusToStandInTests(ITestOutputHelper output) : IDispos
         // Bounded by the outage plus Prometheus' backoff (max 2 s here) and a catch-up margin.
         Assert.False(await Poll.UntilAsync(_rig.FaultActiveAsync, active => !active, TimeSpan.FromSeconds(75)), "the outage did not end\n" + _rig.Logs);
         var rejected = await _rig.RejectedByStandInAsync(503);
-        var stored = await AssertNothingLostAsync(TimeSpan.FromSeconds(90));
+        var stored = await AssertNothingLostAsync(TimeSpan.FromSeconds(90), "Azure 503 + Retry-After: 2, 60 s", await _rig.StoredSamplesAsync() - duringOutage);
         output.WriteLine($"503s answered during the outage: {rejected}; stored before/after: {duringOutage}/{stored.Stored}");
         Assert.True(stored.Stored > duringOutage, "nothing arrived after the outage\n" + _rig.Logs);
         Assert.True(stored.Exact, $"no kill, so no duplicate: stored must equal delivered ({stored.Stored} vs {stored.Delivered})");
@@ -53,38 +55,20 @@ public sealed class PrometheusToStandInTests(ITestOutputHelper output) : IDispos
         await _rig.StartRelayAsync();
 
         Assert.True(await Poll.UntilAsync(_rig.StoredSamplesAsync, n => n > before, TimeSpan.FromSeconds(60)) > before, "nothing arrived after the restart\n" + _rig.Logs);
-        await AssertNothingLostAsync(TimeSpan.FromSeconds(90));
+        await AssertNothingLostAsync(TimeSpan.FromSeconds(90), "kill -9 of the relay, restart after 3 s (answers: after the restart)", 0);
     }
 
-    // Prometheus 2.42 adds every attempt to samples_total and each re-send to retried_total, so
-    // what it delivered is sent - retried - failed (measured: the stand-in matched that exactly).
-    // Reads Prometheus first, then the stand-in: the stand-in may only be ahead (a batch in flight,
-    // or a duplicate after a kill), never behind.
-    private async Task<(long Stored, double Delivered, bool Exact)> AssertNothingLostAsync(TimeSpan timeout)
+    // Settles as the fault suite does (DeliveryAudit) and prints the same report row.
+    private async Task<(long Stored, double Delivered, bool Exact)> AssertNothingLostAsync(TimeSpan timeout, string fault, long storedDuringFault)
     {
-        (double Sent, double Failed, double Dropped, double Pending, double Retried) prometheus = default;
-        long stored = 0;
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            prometheus = await _rig.PrometheusCountersAsync();
-            stored = await _rig.StoredSamplesAsync();
-            if (prometheus.Sent > 0 && stored == Delivered(prometheus))
-            {
-                break;
-            }
-
-            await Task.Delay(500);
-        }
-
-        output.WriteLine($"prometheus sent={prometheus.Sent} failed={prometheus.Failed} dropped={prometheus.Dropped} retried={prometheus.Retried} pending={prometheus.Pending}; stand-in stored={stored}");
-        Assert.True(stored >= Delivered(prometheus), $"stand-in stored {stored} < Prometheus delivered {Delivered(prometheus)}\n{_rig.Logs}");
-        Assert.Equal(0, prometheus.Failed);
-        Assert.Equal(0, prometheus.Dropped);
-        return (stored, Delivered(prometheus), stored == Delivered(prometheus));
+        var audit = await DeliveryAudit.SettleAsync(_rig, timeout);
+        output.WriteLine($"prometheus sent={audit.Attempted} failed={audit.Failed} dropped={audit.Dropped} retried={audit.Retried} pending={audit.Pending}; stand-in stored={audit.Stored}");
+        Assert.True(audit.Stored >= audit.Delivered, $"stand-in stored {audit.Stored} < Prometheus delivered {audit.Delivered}\n{_rig.Logs}");
+        Assert.Equal(0, audit.Failed);
+        Assert.Equal(0, audit.Dropped);
+        FaultReport.Add(output, audit.Row(fault, storedDuringFault, _took.Elapsed));
+        return (audit.Stored, audit.Delivered, audit.Exact);
     }
-
-    private static double Delivered((double Sent, double Failed, double Dropped, double Pending, double Retried) p) => p.Sent - p.Retried - p.Failed;
 
     public void Dispose() => _rig.Dispose();
 }
