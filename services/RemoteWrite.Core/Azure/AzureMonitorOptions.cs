@@ -19,8 +19,11 @@ public sealed class AzureMonitorOptions : IValidatedOptions
     /// </summary>
     public int MaxConcurrentSendsPerBatch { get; set; } = 4;
 
-    /// <summary>One attempt's limit.</summary>
-    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// One attempt's limit: 15 s, so an Azure answering 10 s late is waited for (the fault suite measured
+    /// 503s and duplicates at 10 s) while one retry still fits the 25 s total.
+    /// </summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>All attempts of one POST together; keep it under Prometheus' <c>remote_timeout</c> (30 s).</summary>
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(25);

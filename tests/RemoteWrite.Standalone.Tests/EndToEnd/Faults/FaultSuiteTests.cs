@@ -64,7 +64,7 @@ public sealed class FaultSuiteTests(ITestOutputHelper output) : IDisposable
         Assert.True(next == settled, $"samples landed within 8 s of a 10 s latency ({settled} → {next})\n{_rig.Logs}");
 
         // A request that came in during the window still waits its 10 s after the plan expires. Whether
-        // the relay rides through (AzureMonitor__AttemptTimeout above 10 s) or answers 503 (the default
+        // the relay rides through (the default AzureMonitor__AttemptTimeout, 15 s) or answers 503 (a
         // 10 s attempt timeout), nothing may be lost; so no 503 is required here.
         var audit = await FinishAsync(before, extraAfterFault: TimeSpan.FromSeconds(10), expectRetries: false);
         Report("10 s latency, 30 s", before, audit);
