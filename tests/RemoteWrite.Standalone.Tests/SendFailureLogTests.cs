@@ -2,13 +2,15 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using RemoteWrite.Core.Azure;
 
+using RemoteWrite.Standalone.Tests.Infrastructure;
+
 namespace RemoteWrite.Standalone.Tests;
 
 /// <summary>While Azure fails the log gets a warning at once and then at most one per interval, with the count, status and reason; one line when it recovers.</summary>
 public sealed class SendFailureLogTests
 {
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
-    private readonly CapturingLogger _logger = new();
+    private readonly CapturingLogger<SendFailureLog> _logger = new();
 
     [Fact]
     public void An_outage_writes_one_warning_per_interval_with_the_count_status_and_reason_then_one_recovery_line()
@@ -41,18 +43,5 @@ public sealed class SendFailureLogTests
         log.Recovered();
 
         Assert.Empty(_logger.Lines);
-    }
-
-    private sealed class CapturingLogger : ILogger<SendFailureLog>
-    {
-        public List<(LogLevel Level, string Text)> Lines { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Lines.Add((logLevel, formatter(state, exception)));
     }
 }

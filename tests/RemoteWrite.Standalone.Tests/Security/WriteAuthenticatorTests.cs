@@ -12,7 +12,7 @@ namespace RemoteWrite.Standalone.Tests.Security;
 public sealed class WriteAuthenticatorTests : IDisposable
 {
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
-    private readonly CapturingLogger _logger = new();
+    private readonly CapturingLogger<WriteAuthenticator> _logger = new();
     private readonly TestPki _files = new("auth");
 
     private WriteAuthenticator Start(string? tokens, string? users)
@@ -175,17 +175,4 @@ public sealed class WriteAuthenticatorTests : IDisposable
     }
 
     public void Dispose() => _files.Dispose();
-
-    private sealed class CapturingLogger : ILogger<WriteAuthenticator>
-    {
-        public List<(LogLevel Level, string Text)> Lines { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Lines.Add((logLevel, formatter(state, exception)));
-    }
 }
