@@ -28,6 +28,8 @@ public static class ForwarderServiceCollectionExtensions
             .Configure(o => o.MaxMessageBytes = configuration.GetValue(HandOff.MaxMessageBytesKey, HandOff.DefaultMaxMessageBytes));
         services.AddValidatedOptions<WriteLimits>(configuration.GetSection(WriteLimits.SectionName));
         services.TryAddSingleton(TimeProvider.System);
+        // A full bulk holds up to ~86 MB (twice its JSON): room for three at once; Admission__* still override it.
+        services.Configure<AdmissionOptions>(o => o.MaxInFlightBytes = 256L * 1024 * 1024);
         services.AddAdmissionControl(configuration);
         services.AddDaprSidecar(outbound: true);
 

@@ -6,7 +6,7 @@ namespace RemoteWrite.Core.Buffers;
 /// <summary>
 /// Where every pooled byte array comes from. Arrays up to 1 MiB (request bodies of Prometheus,
 /// Azure parts) come from <see cref="ArrayPool{T}.Shared"/>, fastest for them. Larger ones (decoded
-/// vmagent bodies, up to 32 MiB) come from a pool without per-thread caches that keeps at most two
+/// vmagent bodies, up to 32 MiB) come from a pool without per-thread caches that keeps at most four
 /// arrays of each size: the shared pool keeps one per thread and size, so 64 requests on 64 threads
 /// could leave 64 idle 32 MiB arrays behind, while memory must stay bounded by the admission budget.
 /// </summary>
@@ -15,7 +15,7 @@ public static class BytePool
     /// <summary>Largest array taken from the shared pool.</summary>
     public const int SharedMaxBytes = 1024 * 1024;
 
-    private static readonly ArrayPool<byte> Large = ArrayPool<byte>.Create(maxArrayLength: 64 * 1024 * 1024, maxArraysPerBucket: 2);
+    private static readonly ArrayPool<byte> Large = ArrayPool<byte>.Create(maxArrayLength: 64 * 1024 * 1024, maxArraysPerBucket: 4);
 
     public static byte[] Rent(int minimumLength) =>
         minimumLength <= SharedMaxBytes ? ArrayPool<byte>.Shared.Rent(minimumLength) : Large.Rent(minimumLength);

@@ -12,10 +12,10 @@ public sealed class AdmissionOptions : IValidatedOptions
     public const string SectionName = "Admission";
 
     /// <summary>
-    /// Bytes held by requests in flight: bodies, decoded bodies and their parts. 96 MiB keeps a relay
+    /// Bytes held by requests in flight: bodies, decoded bodies and their parts. 64 MiB keeps a relay
     /// fed 64 vmagent-size bodies at once (2 MB compressed, 10 MB decoded) under 300 MB of RSS.
     /// </summary>
-    public long MaxInFlightBytes { get; set; } = 96L * 1024 * 1024;
+    public long MaxInFlightBytes { get; set; } = 64L * 1024 * 1024;
 
     /// <summary>Requests in flight at once (Prometheus opens up to <c>max_shards</c> connections).</summary>
     public int MaxConcurrentRequests { get; set; } = 256;
