@@ -93,4 +93,29 @@ public sealed class SnappyCodecTests
             }
         }
     }
+
+    [Fact]
+    public void A_header_declaring_more_than_the_stream_can_hold_is_400_before_any_buffer()
+    {
+        // 1 MiB declared (varint 0x80 0x80 0x40) in a 10-byte stream: at most 22 bytes per byte can come out.
+        byte[] lying = [0x80, 0x80, 0x40, 0, 0, 0, 0, 0, 0, 0];
+
+        var e = Assert.Throws<RemoteWrite.Core.Errors.RemoteWriteException>(() => SnappyCodec.GetDecodedLength(lying, SnappyCodec.DefaultMaxDecodedBytes));
+
+        Assert.Equal(400, e.StatusCode);
+        Assert.Contains("declared length", e.Message);
+    }
+
+    [Fact]
+    public void The_most_compressible_input_still_decodes()
+    {
+        // Zeros compress to 64-byte copies of 3 bytes each: the bound snappy streams never pass.
+        var zeros = new byte[4 * 1024 * 1024];
+        var compressed = SnappyCodec.EncodeToArray(zeros);
+
+        using var decoded = SnappyCodec.Decode(compressed);
+
+        Assert.Equal(zeros.Length, decoded.Length);
+        Assert.True(zeros.Length / compressed.Length > 15, $"ratio {zeros.Length / compressed.Length}");
+    }
 }

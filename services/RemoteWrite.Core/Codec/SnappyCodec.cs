@@ -14,6 +14,9 @@ public static class SnappyCodec
     /// <summary>Default cap on a decoded body: 32 MiB, as Prometheus' own receiver.</summary>
     public const int DefaultMaxDecodedBytes = 32 * 1024 * 1024;
 
+    /// <summary>Most decoded bytes per compressed byte any snappy stream can hold: 64 from a 3-byte copy, rounded up.</summary>
+    private const int MaxExpansion = 22;
+
     /// <summary>Reads the decoded length from the header; throws 400 when unreadable and 413 past the limit.</summary>
     public static int GetDecodedLength(ReadOnlySpan<byte> compressed, int maxDecodedBytes)
     {
@@ -45,6 +48,14 @@ public static class SnappyCodec
         if (length > (ulong)maxDecodedBytes)
         {
             throw RemoteWriteException.TooLarge($"decoded body of {length} bytes exceeds the limit of {maxDecodedBytes} bytes");
+        }
+
+        // No snappy element yields more than 64 bytes from 3 (a copy with a 2-byte offset, google/snappy
+        // format_description.txt), so a header declaring more is a lie: refused before any buffer is
+        // reserved or allocated for it.
+        if (length > (ulong)compressed.Length * MaxExpansion)
+        {
+            throw RemoteWriteException.Invalid("snappy: corrupt input (declared length exceeds what the stream can hold)");
         }
 
         return (int)length;
