@@ -3,7 +3,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using RemoteWrite.Core.Azure.Status;
 using RemoteWrite.Core.Configuration;
+using RemoteWrite.Core.Limits;
 using RemoteWrite.Core.Pipeline;
 using RemoteWrite.Hosting.Admission;
 using RemoteWrite.Receiver.Security;
@@ -21,7 +23,9 @@ public static class ReceiverServiceCollectionExtensions
         services.AddValidatedOptions<WriteLimits>(configuration.GetSection(WriteLimits.SectionName));
         services.AddValidatedOptions<ReceiverOptions>(configuration.GetSection(ReceiverOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new WriteRequestPreparer(sp.GetRequiredService<IOptions<WriteLimits>>().Value, sp.GetRequiredService<TimeProvider>()));
+        // The series watch (active series, case collisions) where the host registered one (the relay, through AddIngestionStatus).
+        services.TryAddSingleton(sp => new WriteRequestPreparer(sp.GetRequiredService<IOptions<WriteLimits>>().Value, sp.GetRequiredService<TimeProvider>(), watch: sp.GetService<SeriesWatch>()));
+        services.AddIngestionStatus(configuration);
         services.TryAddSingleton<ReceiverMetrics>();
         services.AddAdmissionControl(configuration);
         services.AddListenerSecurity(configuration);

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Timeout;
+using RemoteWrite.Core.Azure.Status;
 using RemoteWrite.Core.Configuration;
 using RemoteWrite.Core.Pipeline;
 
@@ -33,6 +34,7 @@ public static class AzureMonitorServiceCollectionExtensions
         services.TryAddSingleton<SenderMetrics>();
         services.TryAddSingleton<PublishStatistics>();
         services.TryAddSingleton<SendFailureLog>();
+        services.AddIngestionStatus(configuration);
         services.TryAddSingleton<AzureMonitorSender>();
         services.TryAddSingleton<AzureMonitorSink>();
         services.TryAddSingleton<IWriteSink>(sp => sp.GetRequiredService<AzureMonitorSink>());
