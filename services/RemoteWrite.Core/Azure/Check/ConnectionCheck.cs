@@ -131,7 +131,7 @@ public sealed class ConnectionCheck(
                 case CheckFailedException known:
                     return (known.Problem, known.Message);
                 case AuthenticationException:
-                    return (CheckProblem.Tls, "TLS: " + FirstLine(e.Message) + " (is the CA trusted? SSL_CERT_FILE or the system store)");
+                    return (CheckProblem.Tls, FirstLine(e.Message) + " (is the CA trusted? SSL_CERT_FILE or the system store)");
                 case SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData } s:
                     return (CheckProblem.Network, "DNS: " + s.Message);
                 case SocketException s:
