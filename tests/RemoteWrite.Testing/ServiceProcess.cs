@@ -27,6 +27,9 @@ public sealed class ServiceProcess : IDisposable
 
     public string Name { get; }
 
+    /// <summary>The settings it runs with (over <see cref="StartInfo"/>'s defaults), e.g. to run its <c>check</c> command alike.</summary>
+    public IReadOnlyDictionary<string, string?> Environment => _environment;
+
     public int Port { get; }
 
     public Uri Address { get; }
