@@ -24,7 +24,13 @@ public static class ReceiverServiceCollectionExtensions
         services.AddValidatedOptions<ReceiverOptions>(configuration.GetSection(ReceiverOptions.SectionName));
         services.TryAddSingleton(TimeProvider.System);
         // The series watch (active series, case collisions) where the host registered one (the relay, through AddIngestionStatus).
-        services.TryAddSingleton(sp => new WriteRequestPreparer(sp.GetRequiredService<IOptions<WriteLimits>>().Value, sp.GetRequiredService<TimeProvider>(), watch: sp.GetService<SeriesWatch>()));
+        // With both off the preparer gets no watch: the request path is as without this feature.
+        services.TryAddSingleton(sp =>
+        {
+            var limits = sp.GetRequiredService<IOptions<WriteLimits>>().Value;
+            var watch = limits.ActiveSeries || limits.CaseCollisions ? sp.GetService<SeriesWatch>() : null;
+            return new WriteRequestPreparer(limits, sp.GetRequiredService<TimeProvider>(), watch: watch);
+        });
         services.AddIngestionStatus(configuration);
         services.TryAddSingleton<ReceiverMetrics>();
         services.AddAdmissionControl(configuration);

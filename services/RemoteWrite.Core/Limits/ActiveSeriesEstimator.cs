@@ -22,7 +22,10 @@ public sealed class ActiveSeriesEstimator(TimeProvider time)
     private readonly long[] _hourOfSlot = new long[Slots];
     private readonly Lock _rotate = new();
 
-    public void Add(ulong hash)
+    public void Add(ulong hash) => Add(CurrentRegisters(), hash);
+
+    /// <summary>The registers of the current hour: take them once per request, then <see cref="Add(byte[], ulong)"/> per series.</summary>
+    public byte[] CurrentRegisters()
     {
         var hour = time.GetUtcNow().ToUnixTimeSeconds() / 3600;
         var slot = (int)(hour % Slots);
@@ -38,9 +41,14 @@ public sealed class ActiveSeriesEstimator(TimeProvider time)
             }
         }
 
+        return _slots[slot];
+    }
+
+    public static void Add(byte[] registers, ulong hash)
+    {
         var index = (int)(hash >> (64 - Precision));
         var rank = (byte)(BitOperations.LeadingZeroCount((hash << Precision) | (1UL << (Precision - 1))) + 1);
-        ref var register = ref _slots[slot][index];
+        ref var register = ref registers[index];
         if (rank > register)
         {
             register = rank;

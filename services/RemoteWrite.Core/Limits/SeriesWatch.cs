@@ -11,8 +11,9 @@ namespace RemoteWrite.Core.Limits;
 
 /// <summary>
 /// One pass over the series of a prepared request, for what Azure's store does with them: each
-/// series' label bytes hashed (XxHash64) into its destination's active-series estimate and, when
-/// <c>RemoteWrite__CaseCollisions</c> is on, series of the request that differ only by the letter
+/// series' label bytes hashed (XxHash64) into its destination's active-series estimate
+/// (<c>RemoteWrite__ActiveSeries</c>, on by default) and, when <c>RemoteWrite__CaseCollisions</c> is on
+/// (off by default: it costs more than 5 % of the request path, SeriesWatchBenchmarks), series of the request that differ only by the letter
 /// case of label names or values counted: Azure's store is case-insensitive on them and merges such
 /// series (CONTRACT.md §2). The counter is <c>remotewrite_case_collisions_total</c>; one warning at most
 /// per <see cref="LogInterval"/> shows an example pair. ASCII letters are folded (label names are
@@ -28,15 +29,17 @@ public sealed partial class SeriesWatch
     private static Dictionary<ulong, (ulong Exact, int Index)>? t_seen;
 
     private readonly IngestionStatus _status;
+    private readonly bool _activeSeries;
     private readonly bool _caseCollisions;
     private readonly TimeProvider _time;
     private readonly ILogger<SeriesWatch> _logger;
     private readonly Counter<long> _collisions;
-    private long _lastLogTicks = long.MinValue;
+    private long _lastLogTicks; // 0: year 1, so the first collision is logged
 
-    public SeriesWatch(IngestionStatus status, bool caseCollisions, IMeterFactory meterFactory, TimeProvider time, ILogger<SeriesWatch> logger)
+    public SeriesWatch(IngestionStatus status, bool caseCollisions, IMeterFactory meterFactory, TimeProvider time, ILogger<SeriesWatch> logger, bool activeSeries = true)
     {
         _status = status;
+        _activeSeries = activeSeries;
         _caseCollisions = caseCollisions;
         _time = time;
         _logger = logger;
@@ -50,7 +53,7 @@ public sealed partial class SeriesWatch
     /// <summary>Observes the series of <paramref name="request"/> as they go to <paramref name="destination"/>.</summary>
     public void Observe(ReadOnlySpan<byte> request, WriteRequestScanner scan, string destination = IngestionStatus.DefaultDestination)
     {
-        var volume = _status.Destination(destination);
+        var registers = _activeSeries ? _status.Destination(destination).SeriesRegisters() : null;
         var series = scan.Series;
         var checkCase = _caseCollisions && series.Length > 1;
         var seen = checkCase ? (t_seen ??= new Dictionary<ulong, (ulong, int)>()) : null;
@@ -63,7 +66,11 @@ public sealed partial class SeriesWatch
             {
                 var labels = LabelBytes(series[i].Body(request));
                 var exact = XxHash64.HashToUInt64(labels);
-                volume.AddSeries(exact);
+                if (registers is not null)
+                {
+                    ActiveSeriesEstimator.Add(registers, exact);
+                }
+
                 if (seen is null)
                 {
                     continue;

@@ -45,9 +45,16 @@ public sealed class WriteLimits : Configuration.IValidatedOptions
 
     /// <summary>
     /// Count series of one request that differ only by letter case (Azure's store merges them) in
-    /// <c>remotewrite_case_collisions_total</c>, with a warning at most once a minute.
+    /// <c>remotewrite_case_collisions_total</c>, with a warning at most once a minute. Off by default:
+    /// it costs more than 5 % of the request path (tests/RemoteWrite.Benchmarks/SeriesWatchBenchmarks.cs).
     /// </summary>
-    public bool CaseCollisions { get; set; } = true;
+    public bool CaseCollisions { get; set; }
+
+    /// <summary>
+    /// Estimate each destination's active series (HyperLogLog over the series' label hashes, the
+    /// relay only). With this and <see cref="CaseCollisions"/> off the request path is untouched.
+    /// </summary>
+    public bool ActiveSeries { get; set; } = true;
 
     public LabelLimits LabelLimits => new(MaxLabels, MaxLabelNameChars, MaxLabelValueChars);
 

@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using RemoteWrite.Core.Azure.Status;
@@ -46,6 +47,26 @@ public sealed class SeriesWatchTests
     }
 
     [Fact]
+    public void Warns_at_most_once_a_minute_with_an_example_pair()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddMilliseconds(Now));
+        var logger = new WarningLog();
+        var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
+        var watch = new SeriesWatch(new IngestionStatus(time), true, meters, time, logger);
+        var request = TestBodies.Request(TestBodies.Series("up", 1, Now, ("job", "API")), TestBodies.Series("up", 1, Now, ("job", "api")));
+
+        Observe(watch, request);
+        time.Advance(TimeSpan.FromSeconds(30));
+        Observe(watch, request);
+        Assert.Single(logger.Lines);
+        Assert.Contains("{__name__=\"up\", job=\"API\"} and {__name__=\"up\", job=\"api\"}", logger.Lines[0]);
+
+        time.Advance(TimeSpan.FromSeconds(31));
+        Observe(watch, request);
+        Assert.Equal(2, logger.Lines.Count);
+    }
+
+    [Fact]
     public void Label_set_is_printed_as_Prometheus_does()
     {
         var bytes = TestBodies.Request(TestBodies.Series("up", 1, Now, ("job", "a\"b"))).ToByteArray();
@@ -68,5 +89,23 @@ public sealed class SeriesWatchTests
         using var scanner = new WriteRequestScanner();
         scanner.Scan(bytes);
         watch.Observe(bytes, scanner);
+    }
+
+    private sealed class WarningLog : ILogger<SeriesWatch>
+    {
+        public List<string> Lines { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (logLevel == LogLevel.Warning)
+            {
+                Lines.Add(formatter(state, exception));
+            }
+        }
     }
 }

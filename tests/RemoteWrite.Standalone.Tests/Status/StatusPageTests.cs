@@ -75,7 +75,7 @@ public sealed class StatusPageTests
     [Fact]
     public async Task Metrics_show_volume_against_the_limits_and_case_collisions()
     {
-        using var relay = new RelayFactory(new Dictionary<string, string?> { ["WorkspaceLimits:ActiveSeries"] = "5000" });
+        using var relay = new RelayFactory(new Dictionary<string, string?> { ["WorkspaceLimits:ActiveSeries"] = "5000", ["RemoteWrite:CaseCollisions"] = "true" });
         using var client = relay.CreateClient();
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 

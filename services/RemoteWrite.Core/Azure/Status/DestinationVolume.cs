@@ -20,13 +20,14 @@ public sealed class DestinationVolume(string name, TimeProvider time)
     /// <summary>False where bodies pass undecoded (the Dapr forwarder): no series estimate is shown.</summary>
     public bool SeriesMeasured => Volatile.Read(ref _seriesMeasured) != 0;
 
-    public void AddSeries(ulong labelsHash)
+    /// <summary>Where this request's series hashes go (<see cref="ActiveSeriesEstimator.Add(byte[], ulong)"/>); marks the series as measured.</summary>
+    public byte[] SeriesRegisters()
     {
         if (_seriesMeasured == 0)
         {
             Volatile.Write(ref _seriesMeasured, 1);
         }
 
-        ActiveSeries.Add(labelsHash);
+        return ActiveSeries.CurrentRegisters();
     }
 }

@@ -34,7 +34,8 @@ public static class IngestionStatusServiceCollectionExtensions
             sp.GetService<IOptions<WriteLimits>>()?.Value.CaseCollisions ?? false,
             sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<SeriesWatch>>()));
+            sp.GetRequiredService<ILogger<SeriesWatch>>(),
+            sp.GetService<IOptions<WriteLimits>>()?.Value.ActiveSeries ?? true));
         return services;
     }
 }
