@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using RemoteWrite.Core.Configuration;
 using RemoteWrite.Core.Pipeline;
+using RemoteWrite.Core.Relabel;
 using RemoteWrite.Hosting.Admission;
 using RemoteWrite.Receiver.Security;
 
@@ -14,14 +15,19 @@ public static class ReceiverServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the receive stage: limits (section <c>RemoteWrite</c>), answers (section
-    /// <c>Receiver</c>), the preparer and metrics. The host registers the <see cref="IWriteSink"/>.
+    /// <c>Receiver</c>), relabel rules (<c>RELABEL_CONFIG_FILE</c>), the preparer and metrics. The host registers the <see cref="IWriteSink"/>.
     /// </summary>
     public static IServiceCollection AddRemoteWriteReceiver(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<WriteLimits>(configuration.GetSection(WriteLimits.SectionName));
         services.AddValidatedOptions<ReceiverOptions>(configuration.GetSection(ReceiverOptions.SectionName));
+        services.AddValidatedOptions<RelabelOptions>(configuration.GetSection(RelabelOptions.SectionName))
+            .Configure<IConfiguration>(RelabelOptions.ApplyEnvironment);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new WriteRequestPreparer(sp.GetRequiredService<IOptions<WriteLimits>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new WriteRequestPreparer(
+            sp.GetRequiredService<IOptions<WriteLimits>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            relabel: sp.GetRequiredService<IOptions<RelabelOptions>>().Value.Rules));
         services.TryAddSingleton<ReceiverMetrics>();
         services.AddAdmissionControl(configuration);
         services.AddListenerSecurity(configuration);
