@@ -98,31 +98,9 @@ public static class RelabelFilter
                 continue;
             }
 
-            ReadLabel(reader.ReadLengthDelimited(), out var name, out var value);
+            // The scanner has validated the body: labels are well formed UTF-8.
+            WriteRequestScanner.ReadLabelBytes(reader.ReadLengthDelimited(), out var name, out var value);
             labels.AddUtf8(name, value);
-        }
-    }
-
-    // The scanner has validated the body: labels are well formed UTF-8.
-    private static void ReadLabel(ReadOnlySpan<byte> label, out ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
-    {
-        name = default;
-        value = default;
-        var reader = new ProtoReader(label);
-        while (reader.TryReadTag(out var field, out var wireType))
-        {
-            switch (field)
-            {
-                case 1:
-                    name = reader.ReadLengthDelimited();
-                    break;
-                case 2:
-                    value = reader.ReadLengthDelimited();
-                    break;
-                default:
-                    reader.Skip(wireType);
-                    break;
-            }
         }
     }
 
