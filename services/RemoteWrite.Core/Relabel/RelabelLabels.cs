@@ -16,9 +16,8 @@ public sealed class RelabelLabels : IDisposable
     private LabelRange[] _snapshot = ArrayPool<LabelRange>.Shared.Rent(32);
     private readonly List<char[]> _retired = [];
 
-    // Scratch text for one rule: the joined source values, and two expansions (target and replacement).
+    // Scratch text for one rule: the joined source values, and a value it computes from them.
     internal char[] Joined = CharBuffers.Rent(256);
-    internal char[] Target = CharBuffers.Rent(128);
     internal char[] Value = CharBuffers.Rent(256);
 
     public int Count { get; private set; }
@@ -159,11 +158,10 @@ public sealed class RelabelLabels : IDisposable
         ReturnRetired();
         CharBuffers.Return(_text);
         CharBuffers.Return(Joined);
-        CharBuffers.Return(Target);
         CharBuffers.Return(Value);
         ArrayPool<LabelRange>.Shared.Return(_labels);
         ArrayPool<LabelRange>.Shared.Return(_snapshot);
-        _text = Joined = Target = Value = [];
+        _text = Joined = Value = [];
         _labels = _snapshot = [];
     }
 

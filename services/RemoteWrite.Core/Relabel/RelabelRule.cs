@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -11,9 +10,6 @@ namespace RemoteWrite.Core.Relabel;
 /// </summary>
 public sealed class RelabelRule
 {
-    // Label names a rule may create: Prometheus' legacy scheme, which every Prometheus and Azure accept.
-    private const int MaxCachedNames = 4096;
-
     private readonly string[] _sourceLabels;
     private readonly string _separator;
     private readonly RelabelTemplate _target;
@@ -21,8 +17,11 @@ public sealed class RelabelRule
     private readonly bool _fastReplace;
 
     // Verdicts on label names for labeldrop/labelkeep/labelmap: names repeat across series, so each is decided once.
-    private readonly ConcurrentDictionary<string, string?> _names = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, string?>.AlternateLookup<ReadOnlySpan<char>> _namesBySpan;
+    private readonly SpanKeyedCache<string?> _names = new();
+
+    // replace: the (target, value) a joined value expands to, null when nothing is set; source values
+    // such as job or namespace repeat across series, so the regex and its groups run once per value.
+    private readonly SpanKeyedCache<Expansion?> _replacements = new();
 
     internal RelabelRule(RelabelAction action, string[] sourceLabels, string separator, RelabelRegex regex, ulong modulus, string targetLabel, string replacement)
     {
@@ -35,7 +34,6 @@ public sealed class RelabelRule
         Replacement = replacement;
         _target = RelabelTemplate.Parse(targetLabel, regex);
         _replacement = RelabelTemplate.Parse(replacement, regex);
-        _namesBySpan = _names.GetAlternateLookup<ReadOnlySpan<char>>();
 
         // Prometheus' fast path: a constant pair, set whenever the joined value is empty.
         _fastReplace = regex.MatchesEverything && !_target.HasVariables && !_replacement.HasVariables;
@@ -152,34 +150,57 @@ public sealed class RelabelRule
             return;
         }
 
+        if (!_replacements.TryGet(joined, out var expansion))
+        {
+            expansion = Expand(joined);
+            _replacements.Remember(joined, expansion);
+        }
+
+        if (expansion is not null)
+        {
+            labels.Set(expansion.Target, expansion.Value);
+        }
+    }
+
+    private Expansion? Expand(ReadOnlySpan<char> joined)
+    {
         Span<int> groups = stackalloc int[2 * Math.Min(Regex.GroupCount, 32)];
         if (!Regex.TryMatch(joined, groups))
         {
             // No match: no replacement takes place.
-            return;
+            return null;
         }
 
-        var targetLength = _target.Expand(joined, groups, ref labels.Target, 0);
-        var target = labels.Target.AsSpan(0, targetLength);
-        if (!RelabelRules.IsValidLabelName(target))
+        var buffer = CharBuffers.Rent(joined.Length + TargetLabel.Length + Replacement.Length);
+        try
         {
-            // Prometheus 3 leaves the labels as they are; 2.x deleted the unexpanded target_label.
-            return;
-        }
+            var targetLength = _target.Expand(joined, groups, ref buffer, 0);
+            if (!RelabelRules.IsValidLabelName(buffer.AsSpan(0, targetLength)))
+            {
+                // Prometheus 3 leaves the labels as they are; 2.x deleted the unexpanded target_label.
+                return null;
+            }
 
-        var valueLength = _replacement.Expand(joined, groups, ref labels.Value, 0);
-        labels.Set(target, labels.Value.AsSpan(0, valueLength));
+            var valueLength = _replacement.Expand(joined, groups, ref buffer, targetLength);
+
+            // An empty value deletes the target (Set does).
+            return new Expansion(new string(buffer, 0, targetLength), new string(buffer, targetLength, valueLength - targetLength));
+        }
+        finally
+        {
+            CharBuffers.Return(buffer);
+        }
     }
 
     private bool NameMatches(ReadOnlySpan<char> name)
     {
-        if (_namesBySpan.TryGetValue(name, out var verdict))
+        if (_names.TryGet(name, out var verdict))
         {
             return verdict is not null;
         }
 
         var matches = Regex.IsMatch(name);
-        Remember(name, matches ? "" : null);
+        _names.Remember(name, matches ? "" : null);
         return matches;
     }
 
@@ -187,7 +208,7 @@ public sealed class RelabelRule
     // label name is not set (Prometheus would set it; a destination would refuse the series).
     private string? MappedName(ReadOnlySpan<char> name)
     {
-        if (_namesBySpan.TryGetValue(name, out var mapped))
+        if (_names.TryGet(name, out var mapped))
         {
             return mapped;
         }
@@ -203,15 +224,9 @@ public sealed class RelabelRule
             CharBuffers.Return(buffer);
         }
 
-        Remember(name, result);
+        _names.Remember(name, result);
         return result;
     }
 
-    private void Remember(ReadOnlySpan<char> name, string? verdict)
-    {
-        if (_names.Count < MaxCachedNames)
-        {
-            _namesBySpan.TryAdd(name, verdict);
-        }
-    }
+    private sealed record Expansion(string Target, string Value);
 }

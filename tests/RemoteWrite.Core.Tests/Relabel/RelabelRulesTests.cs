@@ -167,6 +167,30 @@ public sealed class RelabelRulesTests
     }
 
     [Fact]
+    public void Replace_gives_the_same_result_for_repeated_and_for_more_values_than_it_remembers()
+    {
+        var problems = new List<string>();
+        var rules = RelabelRules.Parse("- {source_labels: [a], regex: 'v(\\d+)(x?)', target_label: 'n$2', replacement: '${1}!'}", problems);
+        Assert.Empty(problems);
+        using var labels = new RelabelLabels();
+        for (var round = 0; round < 2; round++)
+        {
+            for (var i = 0; i < 5000; i++)
+            {
+                labels.Clear();
+                labels.Add("a", i % 3 == 0 ? $"v{i}x" : i % 3 == 1 ? $"v{i}" : "nomatch");
+                Assert.True(rules.Apply(labels));
+                var expected = i % 3 == 2 ? -1 : labels.IndexOf(i % 3 == 0 ? "nx" : "n");
+                Assert.Equal(i % 3 == 2 ? 1 : 2, labels.Count);
+                if (expected >= 0)
+                {
+                    Assert.Equal($"{i}!", labels.ValueAt(expected).ToString());
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void Drop_drops_on_a_match_before_later_rules_run()
     {
         Assert.Null(Run(
