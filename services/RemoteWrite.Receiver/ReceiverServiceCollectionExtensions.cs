@@ -3,7 +3,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using RemoteWrite.Core.Azure.Status;
 using RemoteWrite.Core.Configuration;
+using RemoteWrite.Core.Limits;
 using RemoteWrite.Core.Pipeline;
 using RemoteWrite.Core.Relabel;
 using RemoteWrite.Hosting.Admission;
@@ -24,10 +26,13 @@ public static class ReceiverServiceCollectionExtensions
         services.AddValidatedOptions<RelabelOptions>(configuration.GetSection(RelabelOptions.SectionName))
             .Configure<IConfiguration>(RelabelOptions.ApplyEnvironment);
         services.TryAddSingleton(TimeProvider.System);
+        // The series watch (active series, case collisions) where the host registered one (the relay, through AddIngestionStatus).
         services.TryAddSingleton(sp => new WriteRequestPreparer(
             sp.GetRequiredService<IOptions<WriteLimits>>().Value,
             sp.GetRequiredService<TimeProvider>(),
-            relabel: sp.GetRequiredService<IOptions<RelabelOptions>>().Value.Rules));
+            relabel: sp.GetRequiredService<IOptions<RelabelOptions>>().Value.Rules,
+            watch: sp.GetService<SeriesWatch>()));
+        services.AddIngestionStatus(configuration);
         services.TryAddSingleton<ReceiverMetrics>();
         services.AddAdmissionControl(configuration);
         services.AddListenerSecurity(configuration);

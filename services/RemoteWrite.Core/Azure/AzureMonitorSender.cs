@@ -23,6 +23,9 @@ public sealed class AzureMonitorSender(IHttpClientFactory clients, IOptions<Azur
     private readonly Uri _url = new(options.Value.IngestionUrl?.Trim() ?? throw new InvalidOperationException("AzureMonitor:IngestionUrl is not set."));
     private readonly string _userAgent = options.Value.UserAgent;
 
+    /// <summary>The ingestion URL this sender posts to, as configured (no secret in it).</summary>
+    public string Endpoint => _url.OriginalString;
+
     /// <summary>Sends <paramref name="body"/>; throws only <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> fires.</summary>
     public async Task<SendResult> SendAsync(ReadOnlyMemory<byte> body, AccessToken token, CancellationToken cancellationToken)
     {

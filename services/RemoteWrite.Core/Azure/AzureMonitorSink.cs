@@ -21,6 +21,7 @@ public sealed partial class AzureMonitorSink(
     PublishStatistics statistics,
     IOptions<AzureMonitorOptions> options,
     SendFailureLog failures,
+    Status.IngestionStatus status,
     ILogger<AzureMonitorSink> logger) : IWriteSink
 {
     public async ValueTask<SinkResult> DeliverAsync(PreparedWrite write, CancellationToken cancellationToken)
@@ -125,6 +126,7 @@ public sealed partial class AzureMonitorSink(
 
             case SendOutcome.NoToken:
                 failures.Failed(0, "no Entra ID token yet");
+                status.RecordNotSent(Status.IngestionStatus.DefaultDestination, sender.Endpoint, "no Entra ID token yet");
                 return SinkResult.Retry("no Entra ID token yet (see the log and /ready)");
 
             case SendOutcome.Unauthorized:
@@ -174,6 +176,7 @@ public sealed partial class AzureMonitorSink(
         var result = await sender.SendAsync(part.Compressed, token, cancellationToken);
         metrics.Sent(result, part.Length, part.Summary);
         statistics.Record(result.Outcome == SendOutcome.Accepted, part.Length, result.Duration);
+        status.RecordSend(Status.IngestionStatus.DefaultDestination, sender.Endpoint, result, part.Summary);
         return result;
     }
 

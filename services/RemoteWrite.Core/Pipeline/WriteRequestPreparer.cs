@@ -19,7 +19,11 @@ namespace RemoteWrite.Core.Pipeline;
 /// any, run before the label limits, so a rule can bring a series within them and whatever a rule
 /// creates is held to them too.
 /// </summary>
-public sealed class WriteRequestPreparer(WriteLimits limits, TimeProvider time, int? cutAtBytes = null, bool applyTimeWindow = true, RelabelRules? relabel = null)
+/// <remarks>
+/// With a <see cref="Limits.SeriesWatch"/> (the standalone relay), the series that will be sent are
+/// hashed into the destination's active-series estimate and checked for case collisions, after the filters.
+/// </remarks>
+public sealed class WriteRequestPreparer(WriteLimits limits, TimeProvider time, int? cutAtBytes = null, bool applyTimeWindow = true, RelabelRules? relabel = null, Limits.SeriesWatch? watch = null)
 {
     private readonly int _cutAtBytes = cutAtBytes ?? limits.MaxPartBytes;
 
@@ -64,7 +68,7 @@ public sealed class WriteRequestPreparer(WriteLimits limits, TimeProvider time, 
                 changed = true;
             }
 
-            var labelFiltered = LabelLimitFilter.Apply(decoded.Span, scanner, limits.LabelLimits, out var overLimit);
+            var labelFiltered = LabelLimitFilter.Apply(decoded.Span, scanner, limits.LabelLimits, limits.OverLimitLabels, out var overLimit, out var truncated);
             if (labelFiltered is not null)
             {
                 Replace(ref decoded, labelFiltered);
@@ -83,18 +87,20 @@ public sealed class WriteRequestPreparer(WriteLimits limits, TimeProvider time, 
             var parts = new List<EncodedPart>(1);
             if (scanner.Summary.IsEmpty)
             {
-                return new PreparedWrite(version, received, parts, dropped, false);
+                return new PreparedWrite(version, received, parts, dropped, false, truncated);
             }
+
+            watch?.Observe(decoded.Span, scanner);
 
             if (!changed && body.Length <= _cutAtBytes)
             {
                 parts.Add(new EncodedPart(PooledBuffer.CopyOf(body), scanner.Summary));
-                return new PreparedWrite(version, received, parts, dropped, true);
+                return new PreparedWrite(version, received, parts, dropped, true, truncated);
             }
 
             var tooLarge = RequestSplitter.Split(decoded.Span, scanner, _cutAtBytes, changed ? 0 : body.Length, parts);
             Add(dropped, DropReason.TooLarge, new DropCounts(0, tooLarge, 0, 0));
-            return new PreparedWrite(version, received, parts, dropped, false);
+            return new PreparedWrite(version, received, parts, dropped, false, truncated);
         }
         finally
         {
