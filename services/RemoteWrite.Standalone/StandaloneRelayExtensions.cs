@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using RemoteWrite.Core.Azure;
 using RemoteWrite.Core.Configuration;
+using RemoteWrite.Core.Destinations;
 using RemoteWrite.Core.Identity;
 using RemoteWrite.Hosting;
 using RemoteWrite.Receiver;
@@ -12,7 +13,8 @@ namespace RemoteWrite.Standalone;
 public static class StandaloneRelayExtensions
 {
     /// <summary>
-    /// Composes the relay: the shared receiver, the token keeper, the Azure Monitor sink, readiness
+    /// Composes the relay: the shared receiver, the token keeper and the Azure Monitor sink (or, with
+    /// DESTINATIONS_FILE, the destinations, each with its token keeper and endpoints), readiness
     /// on the token, the per-minute line, the side car's variables and port.
     /// </summary>
     public static WebApplicationBuilder AddStandaloneRelay(this WebApplicationBuilder builder)
@@ -21,7 +23,16 @@ public static class StandaloneRelayExtensions
         var config = builder.Configuration;
 
         services.AddRemoteWriteReceiver(config);
-        services.AddAzureIdentity(config);
+        // DESTINATIONS_FILE: several destinations, each with its own identity; else INGESTION_URL's one.
+        if (DestinationsServiceCollectionExtensions.HasDestinationsFile(config))
+        {
+            services.AddAzureDestinations(config);
+        }
+        else
+        {
+            services.AddAzureIdentity(config);
+        }
+
         services.AddAzureMonitorSender(config);
         services.AddValidatedOptions<SideCarSettings>(config.GetSection("SideCar")).Configure<IConfiguration>(RelayEnvironment.ApplySettings);
 

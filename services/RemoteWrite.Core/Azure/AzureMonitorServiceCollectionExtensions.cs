@@ -34,6 +34,7 @@ public static class AzureMonitorServiceCollectionExtensions
         services.TryAddSingleton<PublishStatistics>();
         services.TryAddSingleton<SendFailureLog>();
         services.TryAddSingleton<AzureMonitorSender>();
+        services.TryAddSingleton<AzurePartSender>();
         services.TryAddSingleton<AzureMonitorSink>();
         services.TryAddSingleton<IWriteSink>(sp => sp.GetRequiredService<AzureMonitorSink>());
 
@@ -79,7 +80,8 @@ public static class AzureMonitorServiceCollectionExtensions
                     ShouldHandle = args => ValueTask.FromResult(IsServerFailure(args.Outcome)),
                 });
                 pipeline.AddTimeout(o.AttemptTimeout);
-            });
+            })
+            .SelectPipelineByAuthority(); // one circuit per ingestion host: a failing endpoint never opens a healthy one's
 
         return services;
     }

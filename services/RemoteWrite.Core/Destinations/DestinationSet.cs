@@ -1,0 +1,80 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RemoteWrite.Core.Identity;
+
+namespace RemoteWrite.Core.Destinations;
+
+/// <summary>
+/// Every destination of <c>DESTINATIONS_FILE</c>, built once from the validated options: each with
+/// its own <see cref="AccessTokenKeeper"/> (started and stopped with the host) and endpoints. It is
+/// also readiness' token status: ready while every destination holds a token.
+/// </summary>
+public sealed class DestinationSet : IHostedService, ITokenStatus, IDisposable
+{
+    private readonly Dictionary<string, Destination> _byName = new(StringComparer.Ordinal);
+
+    public DestinationSet(IOptions<DestinationsOptions> options, ITokenCredentialFactory credentials, TokenMetrics tokenMetrics, DestinationMetrics metrics, TimeProvider time, ILoggerFactory loggers)
+    {
+        var o = options.Value;
+        Mode = o.Mode;
+        var all = new List<Destination>();
+        foreach (var settings in o.Destinations)
+        {
+            var keeper = new AccessTokenKeeper(credentials, Options.Create(settings.Identity), time, tokenMetrics.ForDestination(settings.Name), loggers.CreateLogger<AccessTokenKeeper>());
+            var endpoints = settings.Endpoints.Select(url => new DestinationEndpoint(settings.Name, url, settings.MaxRequestsPerMinute, keeper, time, metrics)).ToList();
+            var destination = new Destination(settings, keeper, endpoints);
+            all.Add(destination);
+            _byName[destination.Name] = destination;
+        }
+
+        All = all;
+        Default = o.DefaultDestination is { } name ? _byName[name] : null;
+        LabelRouted = [.. all.Where(d => d.Route?.Kind == RouteKind.Label)];
+        HeaderRouted = [.. all.Where(d => d.Route?.Kind == RouteKind.Header)];
+    }
+
+    public RoutingMode Mode { get; }
+
+    public IReadOnlyList<Destination> All { get; }
+
+    public Destination? Default { get; }
+
+    public IReadOnlyList<Destination> LabelRouted { get; }
+
+    public IReadOnlyList<Destination> HeaderRouted { get; }
+
+    public bool HasToken => All.All(d => d.Tokens.HasToken);
+
+    public DateTimeOffset? ExpiresOn => All.Min(d => d.Tokens.ExpiresOn);
+
+    public string? LastError => All.FirstOrDefault(d => !d.Tokens.HasToken) is { } d
+        ? $"destination '{d.Name}': {d.Tokens.LastError ?? "no Entra ID token yet"}"
+        : null;
+
+    public Destination? Find(string name) => _byName.GetValueOrDefault(name);
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var destination in All)
+        {
+            await destination.Tokens.StartAsync(cancellationToken);
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        foreach (var destination in All)
+        {
+            await destination.Tokens.StopAsync(cancellationToken);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var destination in All)
+        {
+            destination.Dispose();
+        }
+    }
+}
