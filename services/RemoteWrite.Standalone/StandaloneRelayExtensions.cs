@@ -23,17 +23,8 @@ public static class StandaloneRelayExtensions
         var config = builder.Configuration;
 
         services.AddRemoteWriteReceiver(config);
-        // DESTINATIONS_FILE: several destinations, each with its own identity; else INGESTION_URL's one.
-        if (DestinationsServiceCollectionExtensions.HasDestinationsFile(config))
-        {
-            services.AddAzureDestinations(config);
-        }
-        else
-        {
-            services.AddAzureIdentity(config);
-        }
-
-        services.AddAzureMonitorSender(config);
+        // INGESTION_URL's single destination, or the several of DESTINATIONS_FILE (each with its own identity).
+        services.AddAzureMonitorDestinations(config);
         services.AddValidatedOptions<SideCarSettings>(config.GetSection("SideCar")).Configure<IConfiguration>(RelayEnvironment.ApplySettings);
 
         services.AddHealthChecks().AddCheck<TokenHealthCheck>("entra-token", tags: [ServiceDefaultsExtensions.ReadyTag]);

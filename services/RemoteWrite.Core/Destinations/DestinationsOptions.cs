@@ -4,7 +4,7 @@ namespace RemoteWrite.Core.Destinations;
 
 /// <summary>
 /// The destinations of <c>DESTINATIONS_FILE</c>, read and validated at start: every problem one line,
-/// prefixed with the file's name. Unset: the single destination of INGESTION_URL (AzureMonitorOptions).
+/// prefixed with the file's name. Unset: none, and no problem (the single destination of INGESTION_URL, AzureMonitorOptions).
 /// </summary>
 public sealed class DestinationsOptions : IValidatedOptions
 {
@@ -30,11 +30,7 @@ public sealed class DestinationsOptions : IValidatedOptions
 
         var problems = new List<string>();
         var result = (RoutingMode.Route, (string?)null, (IReadOnlyList<DestinationSettings>)[], problems);
-        if (string.IsNullOrWhiteSpace(File))
-        {
-            problems.Add($"{SideCarVariables.DestinationsFile} is not set.");
-        }
-        else
+        if (!string.IsNullOrWhiteSpace(File))
         {
             var fileProblems = new List<string>();
             try

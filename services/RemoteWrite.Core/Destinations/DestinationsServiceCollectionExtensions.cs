@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using RemoteWrite.Core.Azure;
 using RemoteWrite.Core.Configuration;
 using RemoteWrite.Core.Identity;
@@ -11,29 +12,49 @@ namespace RemoteWrite.Core.Destinations;
 
 public static class DestinationsServiceCollectionExtensions
 {
-    /// <summary>True when <c>DESTINATIONS_FILE</c> is set: several destinations instead of INGESTION_URL's one.</summary>
-    public static bool HasDestinationsFile(IConfiguration configuration) =>
-        SideCarEnvironment.Get(configuration, SideCarVariables.DestinationsFile) is not null;
-
     /// <summary>
-    /// Registers the destinations of <c>DESTINATIONS_FILE</c> (validated at start): each with its own
-    /// token keeper, its endpoints, and <see cref="DestinationsSink"/> as the <see cref="IWriteSink"/>;
-    /// readiness' <see cref="ITokenStatus"/> is every destination's. Call before
-    /// <c>AddAzureMonitorSender</c> (which adds the sender these use) and instead of <c>AddAzureIdentity</c>.
+    /// Registers where the relay sends: the single destination of <c>INGESTION_URL</c> (its identity,
+    /// <c>AddAzureIdentity</c>, and <see cref="AzureMonitorSink"/>) or, when <c>DESTINATIONS_FILE</c>
+    /// is set, its destinations (<see cref="DestinationSet"/>: each with its own token keeper and
+    /// endpoints; <see cref="DestinationsSink"/>). Which one is decided from the bound options when the
+    /// host first needs it, not here: a test host's configuration arrives after composition. The
+    /// <see cref="IWriteSink"/>, readiness' <see cref="ITokenStatus"/> and the running token keepers follow it.
     /// </summary>
-    public static IServiceCollection AddAzureDestinations(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddAzureMonitorDestinations(this IServiceCollection services, IConfiguration configuration)
     {
+        services.TryAddSingleton<IWriteSink>(sp => UsesFile(sp) ? sp.GetRequiredService<DestinationsSink>() : sp.GetRequiredService<AzureMonitorSink>());
+        services.TryAddSingleton<ITokenStatus>(sp => UsesFile(sp) ? sp.GetRequiredService<DestinationSet>() : sp.GetRequiredService<AccessTokenKeeper>());
+
+        // The single destination's keeper runs only without DESTINATIONS_FILE: its hosted-service entry becomes the choice.
+        var before = services.Count;
+        services.AddAzureIdentity(configuration);
+        for (var i = before; i < services.Count; i++)
+        {
+            if (services[i].ServiceType == typeof(IHostedService))
+            {
+                services[i] = ServiceDescriptor.Singleton<IHostedService, ActiveTokenKeepers>(sp => new ActiveTokenKeepers(sp));
+            }
+        }
+
+        services.AddAzureMonitorSender(configuration);
         services.AddValidatedOptions<DestinationsOptions>(configuration.GetSection("Destinations"))
             .Configure(o => o.File = SideCarEnvironment.Get(configuration, SideCarVariables.DestinationsFile));
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ITokenCredentialFactory>(_ => new AzureCredentialFactory());
-        services.TryAddSingleton<TokenMetrics>();
         services.TryAddSingleton<DestinationMetrics>();
         services.TryAddSingleton<DestinationSet>();
-        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<DestinationSet>());
-        services.TryAddSingleton<ITokenStatus>(sp => sp.GetRequiredService<DestinationSet>());
         services.TryAddSingleton<DestinationsSink>();
-        services.TryAddSingleton<IWriteSink>(sp => sp.GetRequiredService<DestinationsSink>());
         return services;
+    }
+
+    private static bool UsesFile(IServiceProvider services) =>
+        !string.IsNullOrWhiteSpace(services.GetRequiredService<IOptions<AzureMonitorOptions>>().Value.DestinationsFile);
+
+    /// <summary>Starts and stops the token keepers of whichever destinations are in use.</summary>
+    private sealed class ActiveTokenKeepers(IServiceProvider services) : IHostedService
+    {
+        private IHostedService Active => UsesFile(services) ? services.GetRequiredService<DestinationSet>() : services.GetRequiredService<AccessTokenKeeper>();
+
+        public Task StartAsync(CancellationToken cancellationToken) => Active.StartAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Active.StopAsync(cancellationToken);
     }
 }
