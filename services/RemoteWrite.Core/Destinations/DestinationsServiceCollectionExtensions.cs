@@ -51,10 +51,15 @@ public static class DestinationsServiceCollectionExtensions
     /// <summary>Starts and stops the token keepers of whichever destinations are in use.</summary>
     private sealed class ActiveTokenKeepers(IServiceProvider services) : IHostedService
     {
-        private IHostedService Active => UsesFile(services) ? services.GetRequiredService<DestinationSet>() : services.GetRequiredService<AccessTokenKeeper>();
+        private IHostedService? _active;
 
-        public Task StartAsync(CancellationToken cancellationToken) => Active.StartAsync(cancellationToken);
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            _active = UsesFile(services) ? services.GetRequiredService<DestinationSet>() : services.GetRequiredService<AccessTokenKeeper>();
+            return _active.StartAsync(cancellationToken);
+        }
 
-        public Task StopAsync(CancellationToken cancellationToken) => Active.StopAsync(cancellationToken);
+        // Only what was started; the host may stop a provider that it already disposed.
+        public Task StopAsync(CancellationToken cancellationToken) => _active?.StopAsync(cancellationToken) ?? Task.CompletedTask;
     }
 }
