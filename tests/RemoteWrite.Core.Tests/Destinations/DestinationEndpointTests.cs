@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using RemoteWrite.Core.Azure;
 using RemoteWrite.Core.Destinations;
@@ -9,10 +10,10 @@ namespace RemoteWrite.Core.Tests.Destinations;
 public sealed class DestinationEndpointTests : IDisposable
 {
     private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
-    private readonly MeterFactory _meters = new();
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
 
     private DestinationEndpoint Endpoint(int perMinute = 15_000) =>
-        new("ws", new Uri("https://dce-1.westeurope-1.metrics.ingest.monitor.azure.com/dataCollectionRules/dcr-1/streams/Microsoft-PrometheusMetrics/api/v1/write?api-version=2023-04-24"), perMinute, new NoTokens(), _time, new DestinationMetrics(_meters));
+        new("ws", new Uri("https://dce-1.westeurope-1.metrics.ingest.monitor.azure.com/dataCollectionRules/dcr-1/streams/Microsoft-PrometheusMetrics/api/v1/write?api-version=2023-04-24"), perMinute, new NoTokens(), _time, new DestinationMetrics(_services.GetRequiredService<IMeterFactory>()));
 
     [Fact]
     public void A_429_avoids_the_endpoint_for_Azures_Retry_After()
@@ -69,7 +70,7 @@ public sealed class DestinationEndpointTests : IDisposable
         Assert.InRange(endpoint.AvoidedFor, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
     }
 
-    public void Dispose() => _meters.Dispose();
+    public void Dispose() => _services.Dispose();
 
     private sealed class NoTokens : IAccessTokenSource
     {
@@ -78,19 +79,5 @@ public sealed class DestinationEndpointTests : IDisposable
         public void Invalidate(global::Azure.Core.AccessToken rejected)
         {
         }
-    }
-
-    private sealed class MeterFactory : IMeterFactory
-    {
-        private readonly List<Meter> _meters = [];
-
-        public Meter Create(MeterOptions options)
-        {
-            var meter = new Meter(options);
-            _meters.Add(meter);
-            return meter;
-        }
-
-        public void Dispose() => _meters.ForEach(m => m.Dispose());
     }
 }
