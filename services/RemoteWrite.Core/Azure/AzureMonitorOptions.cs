@@ -16,6 +16,9 @@ public sealed class AzureMonitorOptions : IValidatedOptions
     /// </summary>
     public string? DestinationsFile { get; set; }
 
+    /// <summary>Set by the services that read <see cref="DestinationsFile"/> (the standalone relay); elsewhere it is a start error.</summary>
+    public bool DestinationsFileSupported { get; set; }
+
     /// <summary>Most POSTs in flight to Azure at once (connections per server).</summary>
     public int MaxConcurrentRequests { get; set; } = 32;
 
@@ -49,7 +52,11 @@ public sealed class AzureMonitorOptions : IValidatedOptions
     {
         if (!string.IsNullOrWhiteSpace(DestinationsFile))
         {
-            if (!string.IsNullOrWhiteSpace(IngestionUrl))
+            if (!DestinationsFileSupported)
+            {
+                yield return "DESTINATIONS_FILE is read by the standalone relay only; this service sends to INGESTION_URL.";
+            }
+            else if (!string.IsNullOrWhiteSpace(IngestionUrl))
             {
                 yield return "INGESTION_URL and DESTINATIONS_FILE are both set: INGESTION_URL is the single destination named \"default\"; list it in DESTINATIONS_FILE instead, or unset DESTINATIONS_FILE.";
             }

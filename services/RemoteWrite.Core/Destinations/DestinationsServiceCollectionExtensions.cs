@@ -37,10 +37,12 @@ public static class DestinationsServiceCollectionExtensions
         }
 
         services.AddAzureMonitorSender(configuration);
+        services.Configure<AzureMonitorOptions>(o => o.DestinationsFileSupported = true);
         services.AddValidatedOptions<DestinationsOptions>(configuration.GetSection("Destinations"))
             .Configure(o => o.File = SideCarEnvironment.Get(configuration, SideCarVariables.DestinationsFile));
         services.TryAddSingleton<DestinationMetrics>();
         services.TryAddSingleton<DestinationSet>();
+        services.TryAddSingleton<DestinationRouter>();
         services.TryAddSingleton<DestinationsSink>();
         return services;
     }

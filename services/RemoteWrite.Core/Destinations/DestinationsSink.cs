@@ -11,10 +11,8 @@ namespace RemoteWrite.Core.Destinations;
 /// again (resending is safe: Azure stores a duplicate sample once), Rejected only when refused as
 /// invalid (<see cref="PartBatch.Combine"/>). Destinations are sent to concurrently, so one in
 /// outage never delays another's data beyond this request.
-/// Choosing: the path's destination; else every destination (<c>mode: fanout</c>); else the
-/// destinations whose header route matches; else, with label routes, each series to the
-/// destinations whose label value matches (re-encoded per destination); what matches no route goes
-/// to <c>default_destination</c> or is dropped and counted as <c>unrouted</c>.
+/// Which destinations get what is <see cref="DestinationRouter"/>'s; a destination that gets only some
+/// series has them re-encoded. What no route wants is counted as <c>unrouted</c>.
 /// Within a destination: one series always to the same endpoint (rendezvous hashing over the
 /// available endpoints), or each part to the least-loaded one; an endpoint that answers 429/5xx or
 /// has spent its requests per minute is avoided and its data goes to the next available endpoint in
@@ -22,6 +20,7 @@ namespace RemoteWrite.Core.Destinations;
 /// </summary>
 public sealed class DestinationsSink(
     DestinationSet destinations,
+    DestinationRouter router,
     AzurePartSender sender,
     IOptions<AzureMonitorOptions> options,
     IOptions<WriteLimits> limits,
@@ -34,7 +33,7 @@ public sealed class DestinationsSink(
 
     public async ValueTask<SinkResult> DeliverAsync(PreparedWrite write, WriteAddress address, CancellationToken cancellationToken)
     {
-        var whole = ChooseWhole(address, out var byLabel);
+        var whole = router.Whole(address, out var byLabel);
         DecodedWrite? decoded = null;
         try
         {
@@ -42,7 +41,13 @@ public sealed class DestinationsSink(
             if (byLabel)
             {
                 decoded = Decode(write);
-                foreach (var (destination, series) in SelectByLabel(decoded))
+                var selections = router.ByLabel(decoded, out var unrouted);
+                if (unrouted > 0)
+                {
+                    metrics.Unrouted(unrouted);
+                }
+
+                foreach (var (destination, series) in selections)
                 {
                     sends.Add(DeliverSeriesAsync(destination, decoded, series, cancellationToken));
                 }
@@ -72,100 +77,6 @@ public sealed class DestinationsSink(
         finally
         {
             decoded?.Dispose();
-        }
-    }
-
-    // The destinations that get the request whole; byLabel when series must be routed one by one.
-    private IReadOnlyList<Destination> ChooseWhole(WriteAddress address, out bool byLabel)
-    {
-        byLabel = false;
-        if (address.Destination is { } name)
-        {
-            return destinations.Find(name) is { } named ? [named] : [];
-        }
-
-        if (destinations.Mode == RoutingMode.Fanout)
-        {
-            return destinations.All;
-        }
-
-        if (destinations.HeaderRouted.Count > 0 && address.Header is { } header)
-        {
-            var chosen = new List<Destination>();
-            foreach (var destination in destinations.HeaderRouted)
-            {
-                var route = destination.Route!;
-                if (header(route.Name) is { } value && route.Values.Contains(value.Trim(), StringComparer.Ordinal))
-                {
-                    chosen.Add(destination);
-                }
-            }
-
-            if (chosen.Count > 0)
-            {
-                return chosen;
-            }
-        }
-
-        if (destinations.LabelRouted.Count > 0)
-        {
-            byLabel = true;
-            return [];
-        }
-
-        return destinations.Default is { } fallback ? [fallback] : [];
-    }
-
-    private Dictionary<Destination, List<int>> SelectByLabel(DecodedWrite decoded)
-    {
-        var selections = new Dictionary<Destination, List<int>>();
-        var unrouted = 0;
-        for (var i = 0; i < decoded.SeriesCount; i++)
-        {
-            var matched = false;
-            foreach (var destination in destinations.LabelRouted)
-            {
-                var route = destination.Route!;
-                var value = decoded.LabelValue(i, route.NameUtf8);
-                foreach (var wanted in route.ValuesUtf8)
-                {
-                    if (value.SequenceEqual(wanted))
-                    {
-                        Add(selections, destination, i);
-                        matched = true;
-                        break;
-                    }
-                }
-            }
-
-            if (!matched)
-            {
-                if (destinations.Default is { } fallback)
-                {
-                    Add(selections, fallback, i);
-                }
-                else
-                {
-                    unrouted += decoded.Series[i].Points;
-                }
-            }
-        }
-
-        if (unrouted > 0)
-        {
-            metrics.Unrouted(unrouted);
-        }
-
-        return selections;
-
-        static void Add(Dictionary<Destination, List<int>> selections, Destination destination, int series)
-        {
-            if (!selections.TryGetValue(destination, out var list))
-            {
-                selections[destination] = list = [];
-            }
-
-            list.Add(series);
         }
     }
 

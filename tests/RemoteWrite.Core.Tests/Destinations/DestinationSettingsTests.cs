@@ -94,4 +94,14 @@ public sealed class DestinationSettingsTests
 
         Assert.Contains(problems, p => p.EndsWith("destinations: at least one destination is required.", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void A_service_that_does_not_read_DESTINATIONS_FILE_refuses_it_at_start()
+    {
+        var forwarder = new Azure.AzureMonitorOptions { DestinationsFile = "/etc/relay/destinations.yaml" };
+        var relay = new Azure.AzureMonitorOptions { DestinationsFile = "/etc/relay/destinations.yaml", DestinationsFileSupported = true };
+
+        Assert.Contains(forwarder.Validate(), p => p.Contains("read by the standalone relay only", StringComparison.Ordinal));
+        Assert.Empty(relay.Validate());
+    }
 }
