@@ -35,9 +35,9 @@ public sealed class DestinationsSink(
     {
         var whole = router.Whole(address, out var byLabel);
         DecodedWrite? decoded = null;
+        var sends = new List<Task<SinkResult>>();
         try
         {
-            var sends = new List<Task<SinkResult>>();
             if (byLabel)
             {
                 decoded = Decode(write);
@@ -76,7 +76,12 @@ public sealed class DestinationsSink(
         }
         finally
         {
-            decoded?.Dispose();
+            if (decoded is not null)
+            {
+                // The decoded body is pooled: every send reading it ends before it goes back.
+                await Task.WhenAll(sends).ContinueWith(_ => { }, TaskScheduler.Default);
+                decoded.Dispose();
+            }
         }
     }
 
