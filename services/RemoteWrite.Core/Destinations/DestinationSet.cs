@@ -12,12 +12,9 @@ namespace RemoteWrite.Core.Destinations;
 /// </summary>
 public sealed class DestinationSet : IHostedService, ITokenStatus, IDisposable
 {
-    private readonly Dictionary<string, Destination> _byName = new(StringComparer.Ordinal);
-
     public DestinationSet(IOptions<DestinationsOptions> options, ITokenCredentialFactory credentials, TokenMetrics tokenMetrics, DestinationMetrics metrics, TimeProvider time, ILoggerFactory loggers)
     {
         var o = options.Value;
-        Mode = o.Mode;
         var all = new List<Destination>();
         foreach (var settings in o.Destinations)
         {
@@ -25,24 +22,16 @@ public sealed class DestinationSet : IHostedService, ITokenStatus, IDisposable
             var endpoints = settings.Endpoints.Select(url => new DestinationEndpoint(settings.Name, url, settings.MaxRequestsPerMinute, keeper, time, metrics)).ToList();
             var destination = new Destination(settings, keeper, endpoints);
             all.Add(destination);
-            _byName[destination.Name] = destination;
         }
 
         All = all;
-        Default = o.DefaultDestination is { } name ? _byName[name] : null;
-        LabelRouted = [.. all.Where(d => d.Route?.Kind == RouteKind.Label)];
-        HeaderRouted = [.. all.Where(d => d.Route?.Kind == RouteKind.Header)];
+        Router = new DestinationRouter<Destination>(o.Mode, all, d => d.Name, d => d.Route, o.DefaultDestination);
     }
-
-    public RoutingMode Mode { get; }
 
     public IReadOnlyList<Destination> All { get; }
 
-    public Destination? Default { get; }
-
-    public IReadOnlyList<Destination> LabelRouted { get; }
-
-    public IReadOnlyList<Destination> HeaderRouted { get; }
+    /// <summary>Which of these destinations a request reaches.</summary>
+    public DestinationRouter<Destination> Router { get; }
 
     public bool HasToken => All.All(d => d.Tokens.HasToken);
 
@@ -52,7 +41,7 @@ public sealed class DestinationSet : IHostedService, ITokenStatus, IDisposable
         ? $"destination '{d.Name}': {d.Tokens.LastError ?? "no Entra ID token yet"}"
         : null;
 
-    public Destination? Find(string name) => _byName.GetValueOrDefault(name);
+    public Destination? Find(string name) => Router.Find(name);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {

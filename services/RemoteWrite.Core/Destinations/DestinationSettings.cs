@@ -50,8 +50,11 @@ public sealed record DestinationSettings(
     /// <summary>Azure's limit per data collection endpoint: 15,000 requests per minute (CONTRACT.md §2; Azure Monitor service limits, Prometheus metrics).</summary>
     public const int AzureMaxRequestsPerMinute = 15_000;
 
-    /// <summary>Validates a read file: the destinations, or every problem, one line each.</summary>
-    public static (RoutingMode Mode, string? Default, IReadOnlyList<DestinationSettings> Destinations) From(DestinationsFile file, List<string> problems)
+    /// <summary>
+    /// Validates a read file: the destinations, or every problem, one line each. <paramref name="routingOnly"/>
+    /// (a service that only routes, the Dapr ingress): names and routes only; endpoints and identity are the forwarders'.
+    /// </summary>
+    public static (RoutingMode Mode, string? Default, IReadOnlyList<DestinationSettings> Destinations) From(DestinationsFile file, List<string> problems, bool routingOnly = false)
     {
         var mode = file.Mode?.Trim().ToLowerInvariant() switch
         {
@@ -70,7 +73,7 @@ public sealed record DestinationSettings(
 
         for (var i = 0; i < entries.Count; i++)
         {
-            if (From(entries[i], i, mode, problems) is { } destination)
+            if (From(entries[i], i, mode, routingOnly, problems) is { } destination)
             {
                 if (!names.Add(destination.Name))
                 {
@@ -90,7 +93,7 @@ public sealed record DestinationSettings(
         return (mode, defaultName, destinations);
     }
 
-    private static DestinationSettings? From(DestinationsFile.Entry entry, int index, RoutingMode mode, List<string> problems)
+    private static DestinationSettings? From(DestinationsFile.Entry entry, int index, RoutingMode mode, bool routingOnly, List<string> problems)
     {
         var name = entry.Name?.Trim();
         var where = $"destination '{name}'";
@@ -98,6 +101,12 @@ public sealed record DestinationSettings(
         {
             problems.Add($"destinations[{index}]: name '{name}' must be 1-63 letters, digits, '-' or '_'.");
             return null;
+        }
+
+        var route = RouteOf(entry.Route, name, mode, where, problems);
+        if (routingOnly)
+        {
+            return new DestinationSettings(name, [], EndpointBalance.SeriesHash, AzureMaxRequestsPerMinute, new IdentityOptions(), null, route);
         }
 
         var endpoints = new List<Uri>();
@@ -143,7 +152,7 @@ public sealed record DestinationSettings(
             problems.Add($"{where}: relabel_config_file '{relabel}' does not exist.");
         }
 
-        return new DestinationSettings(name, endpoints, balance, perMinute, identity, entry.RelabelConfigFile, RouteOf(entry.Route, name, mode, where, problems));
+        return new DestinationSettings(name, endpoints, balance, perMinute, identity, entry.RelabelConfigFile, route);
     }
 
     // The single destination's variables, with this destination's values: one owner of the names (SideCarEnvironment).

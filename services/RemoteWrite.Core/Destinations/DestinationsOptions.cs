@@ -13,6 +13,9 @@ public sealed class DestinationsOptions : IValidatedOptions
     /// <summary>The path of the YAML file (<c>DESTINATIONS_FILE</c>).</summary>
     public string? File { get; set; }
 
+    /// <summary>Names and routes only (a service that routes but does not send: the Dapr ingress).</summary>
+    public bool RoutingOnly { get; set; }
+
     public RoutingMode Mode => Read().Mode;
 
     public string? DefaultDestination => Read().Default;
@@ -35,7 +38,7 @@ public sealed class DestinationsOptions : IValidatedOptions
             var fileProblems = new List<string>();
             try
             {
-                var (mode, defaultName, destinations) = DestinationSettings.From(DestinationsFile.Read(File), fileProblems);
+                var (mode, defaultName, destinations) = DestinationSettings.From(DestinationsFile.Read(File), fileProblems, RoutingOnly);
                 result = (mode, defaultName, destinations, problems);
             }
             catch (YamlDotNet.Core.YamlException e)

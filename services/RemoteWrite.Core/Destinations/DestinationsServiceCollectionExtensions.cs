@@ -42,7 +42,6 @@ public static class DestinationsServiceCollectionExtensions
             .Configure(o => o.File = SideCarEnvironment.Get(configuration, SideCarVariables.DestinationsFile));
         services.TryAddSingleton<DestinationMetrics>();
         services.TryAddSingleton<DestinationSet>();
-        services.TryAddSingleton<DestinationRouter>();
         services.TryAddSingleton<DestinationsSink>();
         return services;
     }

@@ -11,7 +11,7 @@ namespace RemoteWrite.Core.Destinations;
 /// again (resending is safe: Azure stores a duplicate sample once), Rejected only when refused as
 /// invalid (<see cref="PartBatch.Combine"/>). Destinations are sent to concurrently, so one in
 /// outage never delays another's data beyond this request.
-/// Which destinations get what is <see cref="DestinationRouter"/>'s; a destination that gets only some
+/// Which destinations get what is <see cref="DestinationRouter{T}"/>'s; a destination that gets only some
 /// series has them re-encoded. What no route wants is counted as <c>unrouted</c>.
 /// Within a destination: one series always to the same endpoint (rendezvous hashing over the
 /// available endpoints), or each part to the least-loaded one; an endpoint that answers 429/5xx or
@@ -20,7 +20,6 @@ namespace RemoteWrite.Core.Destinations;
 /// </summary>
 public sealed class DestinationsSink(
     DestinationSet destinations,
-    DestinationRouter router,
     AzurePartSender sender,
     IOptions<AzureMonitorOptions> options,
     IOptions<WriteLimits> limits,
@@ -33,7 +32,7 @@ public sealed class DestinationsSink(
 
     public async ValueTask<SinkResult> DeliverAsync(PreparedWrite write, WriteAddress address, CancellationToken cancellationToken)
     {
-        var whole = router.Whole(address, out var byLabel);
+        var whole = destinations.Router.Whole(address, out var byLabel);
         DecodedWrite? decoded = null;
         var sends = new List<Task<SinkResult>>();
         try
@@ -41,7 +40,7 @@ public sealed class DestinationsSink(
             if (byLabel)
             {
                 decoded = Decode(write);
-                var selections = router.ByLabel(decoded, out var unrouted);
+                var selections = destinations.Router.ByLabel(decoded, out var unrouted);
                 if (unrouted > 0)
                 {
                     metrics.Unrouted(unrouted);

@@ -104,4 +104,28 @@ public sealed class DestinationSettingsTests
         Assert.Contains(forwarder.Validate(), p => p.Contains("read by the standalone relay only", StringComparison.Ordinal));
         Assert.Empty(relay.Validate());
     }
+
+    [Fact]
+    public void A_service_that_only_routes_needs_names_and_routes_but_no_endpoints_or_identity()
+    {
+        var file = Path.GetTempFileName();
+        File.WriteAllText(file, """
+            destinations:
+              - name: team-a
+                route: {label: team, values: [a]}
+            """);
+        try
+        {
+            var routing = new DestinationsOptions { File = file, RoutingOnly = true };
+            var sending = new DestinationsOptions { File = file };
+
+            Assert.Empty(routing.Validate());
+            Assert.Equal("team", routing.Destinations[0].Route!.Name);
+            Assert.Contains(sending.Validate(), p => p.Contains("endpoints needs at least one ingestion URL", StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }
