@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using RemoteWrite.Core.Configuration;
+using RemoteWrite.Core.Destinations;
 using RemoteWrite.Core.Pipeline;
 using RemoteWrite.Core.Relabel;
 using RemoteWrite.Dapr;
@@ -32,7 +33,20 @@ public static class IngressServiceCollectionExtensions
         services.AddRemoteWriteReceiver(configuration);
         services.AddDaprSidecar(outbound: false);
         services.AddSingleton<IngressMetrics>();
-        services.AddSingleton<IWriteSink, DaprPublisherSink>();
+        services.AddSingleton<DaprPublisherSink>();
+
+        // DESTINATIONS_FILE (names and routes only): each destination's share to its own topic; else one topic.
+        services.AddValidatedOptions<DestinationsOptions>(configuration.GetSection("Destinations"))
+            .Configure(o =>
+            {
+                o.File = SideCarEnvironment.Get(configuration, SideCarVariables.DestinationsFile);
+                o.RoutingOnly = true;
+            });
+        services.TryAddSingleton<DestinationMetrics>();
+        services.TryAddSingleton<DaprDestinationsPublisher>();
+        services.AddSingleton<IWriteSink>(sp => string.IsNullOrWhiteSpace(sp.GetRequiredService<IOptions<DestinationsOptions>>().Value.File)
+            ? sp.GetRequiredService<DaprPublisherSink>()
+            : sp.GetRequiredService<DaprDestinationsPublisher>());
         return services;
     }
 }
