@@ -7,6 +7,7 @@ using RemoteWrite.Core.Azure.Status;
 using RemoteWrite.Core.Configuration;
 using RemoteWrite.Core.Limits;
 using RemoteWrite.Core.Pipeline;
+using RemoteWrite.Core.Relabel;
 using RemoteWrite.Hosting.Admission;
 using RemoteWrite.Receiver.Security;
 
@@ -16,20 +17,25 @@ public static class ReceiverServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the receive stage: limits (section <c>RemoteWrite</c>), answers (section
-    /// <c>Receiver</c>), the preparer and metrics. The host registers the <see cref="IWriteSink"/>.
+    /// <c>Receiver</c>), relabel rules (<c>RELABEL_CONFIG_FILE</c>), the preparer and metrics. The host registers the <see cref="IWriteSink"/>.
     /// </summary>
     public static IServiceCollection AddRemoteWriteReceiver(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<WriteLimits>(configuration.GetSection(WriteLimits.SectionName));
         services.AddValidatedOptions<ReceiverOptions>(configuration.GetSection(ReceiverOptions.SectionName));
+        services.AddValidatedOptions<RelabelOptions>(configuration.GetSection(RelabelOptions.SectionName))
+            .Configure<IConfiguration>(RelabelOptions.ApplyEnvironment);
         services.TryAddSingleton(TimeProvider.System);
         // The series watch (active series, case collisions) where the host registered one (the relay, through AddIngestionStatus).
-        // With both off the preparer gets no watch: the request path is as without this feature.
+        // With the active-series estimate and case collisions both off the preparer gets no watch: the request path is as without them.
         services.TryAddSingleton(sp =>
         {
             var limits = sp.GetRequiredService<IOptions<WriteLimits>>().Value;
-            var watch = limits.ActiveSeries || limits.CaseCollisions ? sp.GetService<SeriesWatch>() : null;
-            return new WriteRequestPreparer(limits, sp.GetRequiredService<TimeProvider>(), watch: watch);
+            return new WriteRequestPreparer(
+                limits,
+                sp.GetRequiredService<TimeProvider>(),
+                relabel: sp.GetRequiredService<IOptions<RelabelOptions>>().Value.Rules,
+                watch: limits.ActiveSeries || limits.CaseCollisions ? sp.GetService<SeriesWatch>() : null);
         });
         services.AddIngestionStatus(configuration);
         services.TryAddSingleton<ReceiverMetrics>();

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using RemoteWrite.Core.Azure;
 using RemoteWrite.Core.Configuration;
+using RemoteWrite.Core.Destinations;
 using RemoteWrite.Core.Identity;
 using RemoteWrite.Hosting;
 using RemoteWrite.Hosting.Status;
@@ -13,7 +14,8 @@ namespace RemoteWrite.Standalone;
 public static class StandaloneRelayExtensions
 {
     /// <summary>
-    /// Composes the relay: the shared receiver, the token keeper, the Azure Monitor sink, readiness
+    /// Composes the relay: the shared receiver, the token keeper and the Azure Monitor sink (or, with
+    /// DESTINATIONS_FILE, the destinations, each with its token keeper and endpoints), readiness
     /// on the token, the per-minute line, the side car's variables and port.
     /// </summary>
     public static WebApplicationBuilder AddStandaloneRelay(this WebApplicationBuilder builder)
@@ -22,8 +24,8 @@ public static class StandaloneRelayExtensions
         var config = builder.Configuration;
 
         services.AddRemoteWriteReceiver(config);
-        services.AddAzureIdentity(config);
-        services.AddAzureMonitorSender(config);
+        // INGESTION_URL's single destination, or the several of DESTINATIONS_FILE (each with its own identity).
+        services.AddAzureMonitorDestinations(config);
         services.AddValidatedOptions<SideCarSettings>(config.GetSection("SideCar")).Configure<IConfiguration>(RelayEnvironment.ApplySettings);
 
         services.AddHealthChecks().AddCheck<TokenHealthCheck>("entra-token", tags: [ServiceDefaultsExtensions.ReadyTag]);

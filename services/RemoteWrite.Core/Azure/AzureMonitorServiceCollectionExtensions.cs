@@ -43,6 +43,7 @@ public static class AzureMonitorServiceCollectionExtensions
         services.AddHttpClient(ConnectionCheck.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None, AllowAutoRedirect = false, UseCookies = false });
         services.TryAddSingleton<AzureMonitorSender>();
+        services.TryAddSingleton<AzurePartSender>();
         services.TryAddSingleton<AzureMonitorSink>();
         services.TryAddSingleton<IWriteSink>(sp => sp.GetRequiredService<AzureMonitorSink>());
 
@@ -88,7 +89,8 @@ public static class AzureMonitorServiceCollectionExtensions
                     ShouldHandle = args => ValueTask.FromResult(IsServerFailure(args.Outcome)),
                 });
                 pipeline.AddTimeout(o.AttemptTimeout);
-            });
+            })
+            .SelectPipelineByAuthority(); // one circuit per ingestion host: a failing endpoint never opens a healthy one's
 
         return services;
     }

@@ -123,18 +123,31 @@ public sealed partial class SeriesWatch
         }
     }
 
-    /// <summary>The label fields at the start of a series body (Prometheus writes labels first).</summary>
+    /// <summary>
+    /// The label fields at the start of a series body (Prometheus writes labels first): a tight walk over
+    /// tag 0x0A (field 1, length-delimited) and its length, on a body the scanner has already validated.
+    /// </summary>
     public static ReadOnlySpan<byte> LabelBytes(ReadOnlySpan<byte> body)
     {
-        var reader = new ProtoReader(body);
-        var end = 0;
-        while (reader.TryReadTag(out var field, out var wireType) && field == 1)
+        var i = 0;
+        while (i < body.Length && body[i] == 0x0A)
         {
-            reader.Skip(wireType);
-            end = reader.Position;
+            var length = 0;
+            var shift = 0;
+            var j = i + 1;
+            byte b;
+            do
+            {
+                b = body[j++];
+                length |= (b & 0x7F) << shift;
+                shift += 7;
+            }
+            while (b >= 0x80 && shift < 35);
+
+            i = j + length;
         }
 
-        return body[..end];
+        return body[..Math.Min(i, body.Length)];
     }
 
     private static ReadOnlySpan<byte> FoldAscii(ReadOnlySpan<byte> source, byte[] buffer)

@@ -3,6 +3,7 @@ using RemoteWrite.Core.Buffers;
 using RemoteWrite.Core.Codec;
 using RemoteWrite.Core.Conversion;
 using RemoteWrite.Core.Filters;
+using RemoteWrite.Core.Relabel;
 using RemoteWrite.Core.Scanning;
 
 namespace RemoteWrite.Core.Pipeline;
@@ -14,13 +15,15 @@ namespace RemoteWrite.Core.Pipeline;
 /// no change is forwarded as received. Synchronous and allocation-light: everything is pooled.
 /// The standalone relay cuts at Azure's request limit and applies the time window here; the Dapr
 /// ingress cuts at the broker's message limit and leaves the window to the forwarder, which
-/// decides it at send time (services/RemoteWrite.Dapr/HandOff.cs).
+/// decides it at send time (services/RemoteWrite.Dapr/HandOff.cs). Relabel rules, when there are
+/// any, run before the label limits, so a rule can bring a series within them and whatever a rule
+/// creates is held to them too.
 /// </summary>
 /// <remarks>
 /// With a <see cref="Limits.SeriesWatch"/> (the standalone relay), the series that will be sent are
 /// hashed into the destination's active-series estimate and checked for case collisions, after the filters.
 /// </remarks>
-public sealed class WriteRequestPreparer(WriteLimits limits, TimeProvider time, int? cutAtBytes = null, bool applyTimeWindow = true, Limits.SeriesWatch? watch = null)
+public sealed class WriteRequestPreparer(WriteLimits limits, TimeProvider time, int? cutAtBytes = null, bool applyTimeWindow = true, RelabelRules? relabel = null, Limits.SeriesWatch? watch = null)
 {
     private readonly int _cutAtBytes = cutAtBytes ?? limits.MaxPartBytes;
 
@@ -56,6 +59,14 @@ public sealed class WriteRequestPreparer(WriteLimits limits, TimeProvider time, 
             }
 
             var dropped = new Dictionary<DropReason, DropCounts>();
+
+            if (relabel is { IsEmpty: false } && RelabelFilter.Apply(decoded.Span, scanner, relabel, limits.MaxDecodedBytes, out var relabelled) is { } rewritten)
+            {
+                Replace(ref decoded, rewritten);
+                scanner.Scan(decoded.Span);
+                Add(dropped, DropReason.Relabel, relabelled);
+                changed = true;
+            }
 
             var labelFiltered = LabelLimitFilter.Apply(decoded.Span, scanner, limits.LabelLimits, limits.OverLimitLabels, out var overLimit, out var truncated);
             if (labelFiltered is not null)

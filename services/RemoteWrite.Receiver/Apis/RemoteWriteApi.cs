@@ -25,9 +25,15 @@ public static class RemoteWriteApi
 {
     public const string Path = "/api/v1/write";
 
-    /// <summary>Maps the endpoint: write authentication first (Security/), then the admission budget (RemoteWrite.Hosting/Admission).</summary>
+    /// <summary>The route value naming one destination: <c>/api/v1/write/{destination}</c> (several destinations only).</summary>
+    public const string DestinationRouteValue = "destination";
+
+    /// <summary>
+    /// Maps the endpoint, <c>/api/v1/write</c> and <c>/api/v1/write/{destination}</c>: write
+    /// authentication first (Security/), then the admission budget (RemoteWrite.Hosting/Admission).
+    /// </summary>
     public static IEndpointConventionBuilder MapRemoteWriteApi(this IEndpointRouteBuilder app) =>
-        app.MapPost(Path, HandleAsync).DisableAntiforgery().RequireWriteAuthentication().RequireAdmission(AdmissionEstimate.PerDeclaredByte);
+        app.MapPost(Path + "/{" + DestinationRouteValue + "?}", HandleAsync).DisableAntiforgery().RequireWriteAuthentication().RequireAdmission(AdmissionEstimate.PerDeclaredByte);
 
     private static async Task HandleAsync(
         HttpContext context,
@@ -62,6 +68,13 @@ public static class RemoteWriteApi
     private static async Task<int> AnswerAsync(HttpContext context, WriteRequestPreparer preparer, IWriteSink sink, ReceiverMetrics metrics, IngestionStatus status, ReceiverOptions options, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var request = context.Request;
+        var destination = request.RouteValues[DestinationRouteValue] as string;
+        var routed = sink as IRoutedWriteSink;
+        if (destination is not null && (routed is null || !routed.Knows(destination)))
+        {
+            return await PlainAsync(context, 404, routed is null ? "no destinations are configured (DESTINATIONS_FILE); write to " + Path : $"no destination named '{destination}'");
+        }
+
         var limit = preparer.Limits.MaxRequestBytes;
         if (request.ContentLength > limit)
         {
@@ -112,8 +125,8 @@ public static class RemoteWriteApi
                 status.RecordTruncated(prepared.TruncatedSeries);
             }
 
-            var result = prepared.Parts.Count == 0
-                ? SinkResult.Delivered
+            var result = prepared.Parts.Count == 0 ? SinkResult.Delivered
+                : routed is not null ? await routed.DeliverAsync(prepared, new WriteAddress(destination, name => request.Headers.TryGetValue(name, out var value) ? value.ToString() : null), cancellationToken)
                 : await sink.DeliverAsync(prepared, cancellationToken);
 
             switch (result.Status)
