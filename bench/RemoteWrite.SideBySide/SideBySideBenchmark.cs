@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using System.Globalization;
+using RemoteWrite.Load;
+using RemoteWrite.Testing;
+
+namespace RemoteWrite.SideBySide;
+
+/// <summary>
+/// One run: the sink, vmagent and the relay on loopback; a warm-up; then per load, interleaved saturation
+/// rounds (the order turns every round), then interleaved fixed-rate rounds at half the slower relay's
+/// saturation rate, with the same load sent straight to the sink as the latency baseline.
+/// </summary>
+internal static class SideBySideBenchmark
+{
+    private const string VmagentKey = "vmagent";
+    private const string RelayKey = "relay";
+    private const string DirectKey = "direct";
+
+    // The sink wants a bearer token, as Azure does, but checks only that one is sent (the relay's comes from Entra ID).
+    private const string SinkToken = "side-by-side";
+
+    // High-churn bodies take indexes from here on, never used by another round (BodyFactory: new index, new series).
+    private const int FirstChurnBody = 1_000;
+
+    public static async Task<BenchReport> RunAsync(BenchOptions options, TextWriter log)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var watch = Stopwatch.StartNew();
+        var loadAtStart = MachineFacts.LoadAverage();
+        await using var sink = await CountingSink.StartAsync();
+        // The relay's Entra ID tokens come from the local Azure stand-in's managed identity endpoint; its data goes to the sink.
+        using var entra = await LocalAzureProcess.StartAsync();
+        using var vmagent = await VmagentProcess.StartAsync(sink.WriteUrl(VmagentKey).ToString(), SinkToken);
+        using var relay = await RelayChild.StartAsync(new Dictionary<string, string?>
+        {
+            ["INGESTION_URL"] = sink.WriteUrl(RelayKey).ToString(),
+            ["IDENTITY_TYPE"] = "systemAssigned",
+            ["AZURE_POD_IDENTITY_AUTHORITY_HOST"] = entra.HttpAddress.ToString().TrimEnd('/'),
+        });
+        log.WriteLine($"started: sink {sink.Address}, vmagent pid {vmagent.Pid}, relay pid {relay.Process.Pid} ({RepoPaths.Configuration}); load average {loadAtStart}");
+
+        Contender[] contenders =
+        [
+            new(Contender.Vmagent, vmagent.WriteUrl, vmagent.Pid, VmagentKey, null, AcceptsV2: false, IsSink: false),
+            new(Contender.Relay, new Uri(relay.Address, "/api/v1/write"), relay.Process.Pid, RelayKey, null, AcceptsV2: true, IsSink: false),
+            new(Contender.Sink, sink.WriteUrl(DirectKey), 0, DirectKey, SinkToken, AcceptsV2: false, IsSink: true),
+        ];
+        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Workload.FixedRateConcurrency }) { Timeout = TimeSpan.FromSeconds(30) };
+        var runner = new RoundRunner(sink, client);
+        var run = new Run(options, runner, contenders, log);
+
+        await run.WarmUpAsync();
+        var rows = new List<Figures>();
+        foreach (var workload in Workload.For(options.Short))
+        {
+            rows.AddRange(await run.MeasureAsync(workload));
+        }
+
+        return new BenchReport(options, rows, MachineFacts.Read(), loadAtStart, MachineFacts.LoadAverage(), started, watch.Elapsed, MachineFacts.Commit(RepoPaths.Root));
+    }
+
+    private sealed class Run(BenchOptions options, RoundRunner runner, IReadOnlyList<Contender> contenders, TextWriter log)
+    {
+        private int _nextChurnBody = FirstChurnBody;
+
+        /// <summary>JIT, connection pools and vmagent's buffers: the headline load (and 2.0 for the relay), not measured.</summary>
+        public async Task WarmUpAsync()
+        {
+            foreach (var workload in Workload.For(isShort: true))
+            {
+                var bodies = Bodies(workload, workload.Protocol);
+                foreach (var contender in Relays(workload))
+                {
+                    await runner.RunAsync(workload, contender, bodies, workload.Protocol, rate: 0, options.WarmUp);
+                }
+
+                await runner.RunAsync(workload, Sink, Bodies(workload, 1), 1, rate: 50, options.WarmUp);
+            }
+
+            log.WriteLine("warmed up");
+        }
+
+        public async Task<IReadOnlyList<Figures>> MeasureAsync(Workload workload)
+        {
+            var relays = Relays(workload);
+            foreach (var relay in relays)
+            {
+                PeakMemory.Reset(relay.Pid);
+            }
+
+            var shared = workload.Churn ? null : Bodies(workload, workload.Protocol);
+            var sharedV1 = workload.Churn ? null : workload.Protocol == 1 ? shared : Bodies(workload, 1);
+            var saturation = relays.ToDictionary(r => r.Name, _ => new List<RoundResult>());
+            for (var round = 0; round < options.Rounds; round++)
+            {
+                foreach (var relay in Turn(relays, round))
+                {
+                    var result = await runner.RunAsync(workload, relay, shared ?? Bodies(workload, workload.Protocol), workload.Protocol, rate: 0, options.RoundDuration);
+                    saturation[relay.Name].Add(result);
+                    Log(workload, relay, "saturation", round, result);
+                }
+            }
+
+            // Half the slower relay's saturation rate, the same for every contender: the same load.
+            var slowest = relays.Min(r => Figures.Median(saturation[r.Name].Select(s => (double?)s.SamplesPerSecond)) ?? 0);
+            var rate = Math.Max(1, slowest / 2 / workload.Series);
+            List<Contender> latencyContenders = [.. relays, Sink];
+            var fixedRate = latencyContenders.ToDictionary(c => c.Name, _ => new List<RoundResult>());
+            for (var round = 0; round < options.Rounds; round++)
+            {
+                foreach (var contender in Turn(latencyContenders, round))
+                {
+                    var protocol = contender.IsSink ? 1 : workload.Protocol;
+                    var bodies = (contender.IsSink ? sharedV1 : shared) ?? Bodies(workload, protocol);
+                    var result = await runner.RunAsync(workload, contender, bodies, protocol, rate, options.RoundDuration);
+                    fixedRate[contender.Name].Add(result);
+                    Log(workload, contender, $"{rate:0.#} requests/s", round, result);
+                }
+            }
+
+            var baselineP99 = Figures.Median(fixedRate[Sink.Name].Select(r => r.P99));
+            var rows = relays.Select(relay => Row(workload, relay, saturation[relay.Name], fixedRate[relay.Name], baselineP99, PeakMemory.Of(relay.Pid))).ToList();
+            // The sink alone: the latency baseline (it runs in this process: no CPU figure of its own).
+            var direct = fixedRate[Sink.Name];
+            rows.Add(new Figures(workload, Sink.Name, null, null,
+                Figures.Median(direct.Select(r => r.P50)), baselineP99, null, null, direct.Sum(r => r.Lost), direct.Sum(r => r.NotAccepted),
+                direct.Sum(r => r.SinkRefused), direct[0].AverageBodyBytes));
+            return rows;
+        }
+
+        private Contender Sink => contenders.Single(c => c.IsSink);
+
+        private List<Contender> Relays(Workload workload) =>
+            contenders.Where(c => !c.IsSink && (workload.Protocol == 1 || c.AcceptsV2)).ToList();
+
+        private static Figures Row(Workload workload, Contender relay, List<RoundResult> saturation, List<RoundResult> fixedRate, TimeSpan baselineP99, long? peak)
+        {
+            var p99 = Figures.Median(fixedRate.Select(r => r.P99));
+            List<RoundResult> all = [.. saturation, .. fixedRate];
+            return new Figures(workload, relay.Name,
+                Figures.Median(saturation.Select(r => r.NanosecondsPerSample)),
+                Figures.Median(saturation.Select(r => (double?)r.SamplesPerSecond)),
+                Figures.Median(fixedRate.Select(r => r.P50)), p99, p99 - baselineP99, peak,
+                all.Sum(r => r.Lost), all.Sum(r => r.NotAccepted), all.Sum(r => r.SinkRefused), saturation[0].AverageBodyBytes);
+        }
+
+        // Round r starts with the r-th contender, so no contender always runs first (or right after the same one).
+        private static IEnumerable<Contender> Turn(IReadOnlyList<Contender> list, int round) =>
+            Enumerable.Range(0, list.Count).Select(i => list[(i + round) % list.Count]);
+
+        // Non-churn loads send the same 16 bodies to everyone; churn bodies are new for every round and contender.
+        private byte[][] Bodies(Workload workload, int protocol)
+        {
+            var count = workload.Bodies(options.Short);
+            var first = 0;
+            if (workload.Churn)
+            {
+                first = _nextChurnBody;
+                _nextChurnBody += count;
+            }
+
+            return BodyFactory.CreateSet(protocol, first, count, workload.Series, samplesPerSeries: 1, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        }
+
+        private void Log(Workload workload, Contender contender, string mode, int round, RoundResult r) =>
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{workload.Name} | {contender.Name} | {mode} | round {round + 1}: {r.Delivered:N0} of {r.Acked:N0} samples in {r.Elapsed.TotalSeconds:0.00} s, {r.NanosecondsPerSample:0} ns/sample, p99 {r.P99.TotalMilliseconds:0.0} ms, not 2xx {r.NotAccepted}, sink refused {r.SinkRefused}"));
+    }
+}

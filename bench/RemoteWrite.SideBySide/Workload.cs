@@ -1,0 +1,33 @@
+namespace RemoteWrite.SideBySide;
+
+/// <summary>
+/// One load, sent alike to every contender: <paramref name="Series"/> series of one sample per request
+/// (BodyFactory's Kubernetes shape), remote-write <paramref name="Protocol"/>, new series in every request
+/// when <paramref name="Churn"/>. <paramref name="Concurrency"/> requests in flight at saturation: chosen
+/// so the relay's admission budget (64 MiB, 18 × a body's size) admits them all.
+/// </summary>
+internal sealed record Workload(string Name, string ChartLabel, int Protocol, int Series, bool Churn, int Concurrency)
+{
+    /// <summary>The loads of a run; the first is the headline (Prometheus' 2,000 samples per request).</summary>
+    public static IReadOnlyList<Workload> For(bool isShort) => isShort
+        ?
+        [
+            new("1.0, 2,000 series", "2k", 1, 2_000, false, 8),
+            new("2.0, 2,000 series", "2k 2.0", 2, 2_000, false, 8),
+        ]
+        :
+        [
+            new("1.0, 2,000 series", "2k", 1, 2_000, false, 8),
+            new("1.0, 500 series", "500", 1, 500, false, 16),
+            new("1.0, 10,000 series", "10k", 1, 10_000, false, 4),
+            new("1.0, 40,000 series", "40k", 1, 40_000, false, 1),
+            new("1.0, 2,000 new series every request", "2k churn", 1, 2_000, true, 8),
+            new("2.0, 2,000 series", "2k 2.0", 2, 2_000, false, 8),
+        ];
+
+    /// <summary>Requests in flight at most at a fixed rate: enough that a slow answer never delays the next start.</summary>
+    public const int FixedRateConcurrency = 64;
+
+    /// <summary>Distinct bodies sent in turn (or, with churn, bodies per round: each is sent once).</summary>
+    public int Bodies(bool isShort) => Churn ? (isShort ? 40 : 240) : 16;
+}
