@@ -10,7 +10,7 @@ internal sealed record BenchOptions(bool Short, string OutDirectory, int Rounds,
           --short            CI mode: two loads (1.0 and 2.0, 2,000 series), one round of 1 s each (< 60 s in all)
           --out DIR          where the table (side-by-side.md) and the chart (side-by-side.png) go (default bench/results)
           --rounds N         interleaved rounds per load and relay, the figures are their medians (default 3; --short 1)
-          --round-seconds S  length of one round (default 3; --short 1)
+          --round-seconds S  length of one round (default 2.5; --short 1)
         Needs /usr/bin/vmagent (Debian's victoria-metrics) and the services built in the same configuration.
         """;
 
@@ -43,7 +43,7 @@ internal sealed record BenchOptions(bool Short, string OutDirectory, int Rounds,
             isShort,
             outDirectory ?? Path.Combine(RemoteWrite.Testing.RepoPaths.Root, "bench", "results"),
             rounds ?? (isShort ? 1 : 3),
-            TimeSpan.FromSeconds(seconds ?? (isShort ? 1 : 3)),
+            TimeSpan.FromSeconds(seconds ?? (isShort ? 1 : 2.5)),
             TimeSpan.FromSeconds(isShort ? 1 : 3));
         if (options.Rounds < 1 || options.RoundDuration <= TimeSpan.Zero)
         {

@@ -12,14 +12,12 @@ namespace RemoteWrite.SideBySide;
 /// </summary>
 internal static class SideBySideBenchmark
 {
-    private const string VmagentKey = "vmagent";
-    private const string RelayKey = "relay";
     private const string DirectKey = "direct";
 
     // The sink wants a bearer token, as Azure does, but checks only that one is sent (the relay's comes from Entra ID).
     private const string SinkToken = "side-by-side";
 
-    // High-churn bodies take indexes from here on, never used by another round (BodyFactory: new index, new series).
+    // High-churn bodies take indexes from here on, never used by another load (BodyFactory: new index, new series).
     private const int FirstChurnBody = 1_000;
 
     public static async Task<BenchReport> RunAsync(BenchOptions options, TextWriter log)
@@ -30,72 +28,48 @@ internal static class SideBySideBenchmark
         await using var sink = await CountingSink.StartAsync();
         // The relay's Entra ID tokens come from the local Azure stand-in's managed identity endpoint; its data goes to the sink.
         using var entra = await LocalAzureProcess.StartAsync();
-        using var vmagent = await VmagentProcess.StartAsync(sink.WriteUrl(VmagentKey).ToString(), SinkToken);
-        using var relay = await RelayChild.StartAsync(new Dictionary<string, string?>
-        {
-            ["INGESTION_URL"] = sink.WriteUrl(RelayKey).ToString(),
-            ["IDENTITY_TYPE"] = "systemAssigned",
-            ["AZURE_POD_IDENTITY_AUTHORITY_HOST"] = entra.HttpAddress.ToString().TrimEnd('/'),
-        });
-        log.WriteLine($"started: sink {sink.Address}, vmagent pid {vmagent.Pid}, relay pid {relay.Process.Pid} ({RepoPaths.Configuration}); load average {loadAtStart}");
+        log.WriteLine($"sink {sink.Address}, services built {RepoPaths.Configuration}; load average {loadAtStart}");
 
-        Contender[] contenders =
-        [
-            new(Contender.Vmagent, vmagent.WriteUrl, vmagent.Pid, VmagentKey, null, AcceptsV2: false, IsSink: false),
-            new(Contender.Relay, new Uri(relay.Address, "/api/v1/write"), relay.Process.Pid, RelayKey, null, AcceptsV2: true, IsSink: false),
-            new(Contender.Sink, sink.WriteUrl(DirectKey), 0, DirectKey, SinkToken, AcceptsV2: false, IsSink: true),
-        ];
+        var direct = new Contender(Contender.Sink, sink.WriteUrl(DirectKey), 0, DirectKey, SinkToken, AcceptsV2: false, IsSink: true);
         using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Workload.FixedRateConcurrency }) { Timeout = TimeSpan.FromSeconds(30) };
-        var runner = new RoundRunner(sink, client);
-        var run = new Run(options, runner, contenders, log);
-
-        await run.WarmUpAsync();
+        var run = new Run(options, new RoundRunner(sink, client), direct, log);
         var rows = new List<Figures>();
         foreach (var workload in Workload.For(options.Short))
         {
-            rows.AddRange(await run.MeasureAsync(workload));
+            using var relays = await RelayProcesses.StartAsync(sink, entra.HttpAddress, SinkToken, withVmagent: workload.Protocol == 1);
+            log.WriteLine($"{workload.Name}: {string.Join(", ", relays.Contenders.Select(c => $"{c.Name} pid {c.Pid}"))}; load average {MachineFacts.LoadAverage()}");
+            rows.AddRange(await run.MeasureAsync(workload, relays.Contenders));
         }
 
         return new BenchReport(options, rows, MachineFacts.Read(), loadAtStart, MachineFacts.LoadAverage(), started, watch.Elapsed, MachineFacts.Commit(RepoPaths.Root));
     }
 
-    private sealed class Run(BenchOptions options, RoundRunner runner, IReadOnlyList<Contender> contenders, TextWriter log)
+    private sealed class Run(BenchOptions options, RoundRunner runner, Contender sink, TextWriter log)
     {
         private int _nextChurnBody = FirstChurnBody;
 
-        /// <summary>JIT, connection pools and vmagent's buffers: the headline load (and 2.0 for the relay), not measured.</summary>
-        public async Task WarmUpAsync()
+        /// <summary>Warm-up (JIT, connection pools, vmagent's buffers: not measured), then the interleaved rounds.</summary>
+        public async Task<IReadOnlyList<Figures>> MeasureAsync(Workload workload, IReadOnlyList<Contender> relays)
         {
-            foreach (var workload in Workload.For(isShort: true))
-            {
-                var bodies = Bodies(workload, workload.Protocol);
-                foreach (var contender in Relays(workload))
-                {
-                    await runner.RunAsync(workload, contender, bodies, workload.Protocol, rate: 0, options.WarmUp);
-                }
-
-                await runner.RunAsync(workload, Sink, Bodies(workload, 1), 1, rate: 50, options.WarmUp);
-            }
-
-            log.WriteLine("warmed up");
-        }
-
-        public async Task<IReadOnlyList<Figures>> MeasureAsync(Workload workload)
-        {
-            var relays = Relays(workload);
+            // One set of bodies for every contender and round: the same load. With churn, every body of the set holds
+            // new series and a round sends each body once; rounds reuse the set, as neither relay keeps per-series state.
+            var generation = Stopwatch.StartNew();
+            var shared = Bodies(workload, workload.Protocol);
+            var sharedV1 = workload.Protocol == 1 ? shared : Bodies(workload, 1);
+            log.WriteLine($"{workload.Name}: {shared.Length} bodies made in {generation.Elapsed.TotalSeconds:0.0} s");
             foreach (var relay in relays)
             {
+                await runner.RunAsync(workload, relay, shared, workload.Protocol, rate: 0, options.WarmUp);
                 PeakMemory.Reset(relay.Pid);
             }
 
-            var shared = workload.Churn ? null : Bodies(workload, workload.Protocol);
-            var sharedV1 = workload.Churn ? null : workload.Protocol == 1 ? shared : Bodies(workload, 1);
+            await runner.RunAsync(workload, Sink, sharedV1, 1, rate: 5, options.WarmUp);
             var saturation = relays.ToDictionary(r => r.Name, _ => new List<RoundResult>());
             for (var round = 0; round < options.Rounds; round++)
             {
                 foreach (var relay in Turn(relays, round))
                 {
-                    var result = await runner.RunAsync(workload, relay, shared ?? Bodies(workload, workload.Protocol), workload.Protocol, rate: 0, options.RoundDuration);
+                    var result = await runner.RunAsync(workload, relay, shared, workload.Protocol, rate: 0, options.RoundDuration);
                     saturation[relay.Name].Add(result);
                     Log(workload, relay, "saturation", round, result);
                 }
@@ -111,8 +85,7 @@ internal static class SideBySideBenchmark
                 foreach (var contender in Turn(latencyContenders, round))
                 {
                     var protocol = contender.IsSink ? 1 : workload.Protocol;
-                    var bodies = (contender.IsSink ? sharedV1 : shared) ?? Bodies(workload, protocol);
-                    var result = await runner.RunAsync(workload, contender, bodies, protocol, rate, options.RoundDuration);
+                    var result = await runner.RunAsync(workload, contender, contender.IsSink ? sharedV1 : shared, protocol, rate, options.RoundDuration);
                     fixedRate[contender.Name].Add(result);
                     Log(workload, contender, $"{rate:0.#} requests/s", round, result);
                 }
@@ -128,10 +101,7 @@ internal static class SideBySideBenchmark
             return rows;
         }
 
-        private Contender Sink => contenders.Single(c => c.IsSink);
-
-        private List<Contender> Relays(Workload workload) =>
-            contenders.Where(c => !c.IsSink && (workload.Protocol == 1 || c.AcceptsV2)).ToList();
+        private Contender Sink => sink;
 
         private static Figures Row(Workload workload, Contender relay, List<RoundResult> saturation, List<RoundResult> fixedRate, TimeSpan baselineP99, long? peak)
         {
@@ -148,7 +118,7 @@ internal static class SideBySideBenchmark
         private static IEnumerable<Contender> Turn(IReadOnlyList<Contender> list, int round) =>
             Enumerable.Range(0, list.Count).Select(i => list[(i + round) % list.Count]);
 
-        // Non-churn loads send the same 16 bodies to everyone; churn bodies are new for every round and contender.
+        // Non-churn loads send bodies 0-15 in turn; churn bodies take indexes no other load used.
         private byte[][] Bodies(Workload workload, int protocol)
         {
             var count = workload.Bodies(options.Short);

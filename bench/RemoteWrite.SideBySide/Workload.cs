@@ -20,7 +20,8 @@ internal sealed record Workload(string Name, string ChartLabel, int Protocol, in
             new("1.0, 2,000 series", "2k", 1, 2_000, false, 8),
             new("1.0, 500 series", "500", 1, 500, false, 16),
             new("1.0, 10,000 series", "10k", 1, 10_000, false, 4),
-            new("1.0, 40,000 series", "40k", 1, 40_000, false, 1),
+            new("1.0, 40,000 series", "40k", 1, 40_000, false, 2),
+            new("1.0, 50,000 series: vmagent-size, over 1 MB", "50k", 1, 50_000, false, 2),
             new("1.0, 2,000 new series every request", "2k churn", 1, 2_000, true, 8),
             new("2.0, 2,000 series", "2k 2.0", 2, 2_000, false, 8),
         ];
@@ -28,6 +29,6 @@ internal sealed record Workload(string Name, string ChartLabel, int Protocol, in
     /// <summary>Requests in flight at most at a fixed rate: enough that a slow answer never delays the next start.</summary>
     public const int FixedRateConcurrency = 64;
 
-    /// <summary>Distinct bodies sent in turn (or, with churn, bodies per round: each is sent once).</summary>
-    public int Bodies(bool isShort) => Churn ? (isShort ? 40 : 240) : 16;
+    /// <summary>Distinct bodies sent in turn; with churn, each holds new series and a round sends each once (bounded: they are made ahead).</summary>
+    public int Bodies(bool isShort) => Churn ? (isShort ? 40 : 800) : 16;
 }
