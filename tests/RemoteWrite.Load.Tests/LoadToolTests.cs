@@ -91,26 +91,26 @@ public sealed class LoadToolTests
     [Fact]
     public async Task Sends_a_bounded_number_of_requests_and_counts_answers()
     {
-        // A tiny loopback receiver that answers 204 to every request.
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var server = ServeAsync(listener, stop.Token);
-
-        var options = LoadOptions.Parse(["--url", $"http://127.0.0.1:{port}/api/v1/write", "--requests", "20", "--series", "10", "--concurrency", "2", "--max-seconds", "20"]);
-        using var client = new HttpClient();
-        var result = await new LoadRunner(options, client).RunAsync(CancellationToken.None);
+        var result = await RunAgainstLoopbackAsync("--requests", "20", "--series", "10", "--concurrency", "2", "--max-seconds", "20");
 
         Assert.Equal(20, result.Statuses[204]);
         Assert.Equal(200, result.SamplesAccepted);
         Assert.Contains("samples accepted: 200", result.Format());
-        await stop.CancelAsync();
-        await server;
     }
 
     [Fact]
     public async Task A_fixed_rate_starts_requests_on_schedule_and_stops_at_the_time_limit()
+    {
+        // 20 requests per second for 1 s: requests 0..19 are due before the limit, whatever the concurrency allows.
+        var result = await RunAgainstLoopbackAsync("--rate", "20", "--series", "10", "--concurrency", "16", "--max-seconds", "1");
+
+        Assert.Equal(20, result.Statuses[204]);
+        Assert.Equal(20, result.Latencies.Count);
+        Assert.True(result.Elapsed >= TimeSpan.FromSeconds(0.9), $"20 requests at 20/s ended after {result.Elapsed.TotalSeconds:0.00} s");
+    }
+
+    // The load tool with these options against a tiny loopback receiver that answers 204 to every request.
+    private static async Task<LoadResult> RunAgainstLoopbackAsync(params string[] options)
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -118,16 +118,11 @@ public sealed class LoadToolTests
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var server = ServeAsync(listener, stop.Token);
 
-        // 20 requests per second for 1 s: requests 0..19 are due before the limit, whatever the concurrency allows.
-        var options = LoadOptions.Parse(["--url", $"http://127.0.0.1:{port}/api/v1/write", "--rate", "20", "--series", "10", "--concurrency", "16", "--max-seconds", "1"]);
         using var client = new HttpClient();
-        var result = await new LoadRunner(options, client).RunAsync(CancellationToken.None);
-
-        Assert.Equal(20, result.Statuses[204]);
-        Assert.Equal(20, result.Latencies.Count);
-        Assert.True(result.Elapsed >= TimeSpan.FromSeconds(0.9), $"20 requests at 20/s ended after {result.Elapsed.TotalSeconds:0.00} s");
+        var result = await new LoadRunner(LoadOptions.Parse(["--url", $"http://127.0.0.1:{port}/api/v1/write", .. options]), client).RunAsync(CancellationToken.None);
         await stop.CancelAsync();
         await server;
+        return result;
     }
 
     private static async Task ServeAsync(TcpListener listener, CancellationToken cancellationToken)
