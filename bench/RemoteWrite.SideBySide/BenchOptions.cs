@@ -3,7 +3,8 @@ using System.Globalization;
 namespace RemoteWrite.SideBySide;
 
 /// <summary>Command-line options of the side-by-side benchmark; every figure of a mode is here.</summary>
-internal sealed record BenchOptions(bool Short, string OutDirectory, int Rounds, TimeSpan RoundDuration, TimeSpan WarmUp)
+/// <param name="WarmUpSamples">Samples each contender gets at saturation before a load's rounds (JIT, pools, buffers), within <paramref name="WarmUpLimit"/>.</param>
+internal sealed record BenchOptions(bool Short, string OutDirectory, int Rounds, TimeSpan RoundDuration, long WarmUpSamples, TimeSpan WarmUpLimit)
 {
     public const string Usage = """
         usage: RemoteWrite.SideBySide [--short] [--out DIR] [--rounds N] [--round-seconds S]
@@ -44,7 +45,8 @@ internal sealed record BenchOptions(bool Short, string OutDirectory, int Rounds,
             outDirectory ?? Path.Combine(RemoteWrite.Testing.RepoPaths.Root, "bench", "results"),
             rounds ?? (isShort ? 1 : 3),
             TimeSpan.FromSeconds(seconds ?? (isShort ? 1 : 2.5)),
-            TimeSpan.FromSeconds(isShort ? 1 : 3));
+            isShort ? 100_000 : 1_000_000,
+            TimeSpan.FromSeconds(isShort ? 2 : 8));
         if (options.Rounds < 1 || options.RoundDuration <= TimeSpan.Zero)
         {
             throw new ArgumentException("--rounds and --round-seconds must be positive");

@@ -18,7 +18,8 @@ namespace RemoteWrite.SideBySide;
 /// </summary>
 internal sealed class CountingSink : IAsyncDisposable
 {
-    private const int MaxBodyBytes = 1_048_576;
+    /// <summary>Azure's limit on a compressed body (CONTRACT §2): 413 past it.</summary>
+    public const int MaxBodyBytes = 1_048_576;
     private const int MaxDecodedBytes = 64 << 20;
 
     private readonly ConcurrentDictionary<string, Counter> _counters = new(StringComparer.Ordinal);

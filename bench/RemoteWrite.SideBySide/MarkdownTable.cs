@@ -23,14 +23,14 @@ internal static class MarkdownTable
             text.AppendLine(c,
                 $"| {row.Workload.Name} ({Kilobytes(row.BodyBytes)}) | {row.Contender} | {Micro(row.NanosecondsPerSample)} | {(isRelay ? Ratio(row.NanosecondsPerSample, vmagent?.NanosecondsPerSample) : "")} "
                 + $"| {Millions(row.SamplesPerSecond)} | {(isRelay ? Ratio(row.SamplesPerSecond, vmagent?.SamplesPerSecond) : "")} "
-                + $"| {Ms(row.P50)} | {Ms(row.P99)} | {(row.AddedP99 is { } added ? Ms(added) : "")} | {Megabytes(row.PeakRssBytes)} | {row.Lost:N0} | {row.NotAccepted + row.SinkRefused:N0} |");
+                + $"| {Ms(row.P50)} | {Ms(row.P99)} | {(row.Contender == Contender.Sink ? "" : row.AddedP99 is { } added ? Ms(added) : "—")} | {Megabytes(row.PeakRssBytes)} | {row.Lost:N0} | {row.NotAccepted + row.SinkRefused:N0} |");
         }
 
         text.AppendLine();
         text.AppendLine("CPU per sample: the process' utime + stime (/proc/PID/stat) from a saturation round's first request until the sink counted all it had answered 2xx, over the samples the sink counted. "
             + "samples/s: samples counted by the sink over that time (vmagent answers before it sends, so its flush is included). "
             + "p50/p99: client-observed, from sending a request to its 2xx answer, at a fixed rate of half the slower relay's saturation rate; "
-            + "p99 added: minus the p99 of the same load sent straight to the sink (the *sink alone* row; its CPU per sample is at that rate). "
+            + "p99 added: minus the p99 of the same load sent straight to the sink (the *sink alone* row; none for bodies over 1 MiB, which Azure and the sink refuse). "
             + "peak RSS: VmHWM (/proc/PID/status), reset before each load. lost: samples answered 2xx that the sink never counted, over all rounds. "
             + "not 2xx: requests not answered 2xx (the relay's admission budget answers 503) plus requests the sink refused. "
             + "Medians over the rounds; vmagent takes remote-write 1.0 only, so 2.0 has no vmagent row (the sink alone gets the same series as 1.0).");

@@ -11,12 +11,13 @@ internal sealed class RoundRunner(CountingSink sink, HttpClient client)
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(15);
 
     /// <param name="rate">Requests per second; 0 = saturation (<see cref="Workload.Concurrency"/> in flight).</param>
-    public async Task<RoundResult> RunAsync(Workload workload, Contender contender, IReadOnlyList<byte[]> bodies, int protocol, double rate, TimeSpan duration)
+    /// <param name="maxRequests">Stop after this many (with churn, after the bodies: each is sent once).</param>
+    public async Task<RoundResult> RunAsync(Workload workload, Contender contender, IReadOnlyList<byte[]> bodies, int protocol, double rate, TimeSpan duration, int maxRequests = int.MaxValue)
     {
         sink.Reset(contender.SinkKey);
         var options = new LoadOptions(
             contender.WriteUrl,
-            Requests: workload.Churn ? bodies.Count : int.MaxValue,
+            Requests: workload.Churn ? Math.Min(bodies.Count, maxRequests) : maxRequests,
             Series: workload.Series,
             SamplesPerSeries: 1,
             Concurrency: rate > 0 ? Workload.FixedRateConcurrency : workload.Concurrency,
