@@ -12,6 +12,11 @@ internal static class MarkdownTable
         var text = new StringBuilder();
         text.AppendLine(c, $"Side-by-side run of {report.StartedUtc:yyyy-MM-dd HH:mm} UTC, commit {report.Commit}, {(report.Options.Short ? "short mode" : "full mode")}: "
             + $"{report.Options.Rounds} interleaved round(s) of {report.Options.RoundDuration.TotalSeconds:0.#} s per load and contender, {report.Duration.TotalSeconds:0} s in all.");
+        if (report.Options.RelayEnvironment.Count > 0)
+        {
+            text.AppendLine(c, $"Relay settings over its defaults: {string.Join(", ", report.Options.RelayEnvironment.Select(e => $"`{e.Key}={e.Value}`"))}.");
+        }
+
         text.AppendLine(c, $"Machine: {report.Machine.Cores} cores, {report.Machine.CpuModel}; load average {report.LoadAverageAtStart} at start, {report.LoadAverageAtEnd} at end (sink, relays and load generator share the cores).");
         text.AppendLine();
         text.AppendLine("| load | contender | CPU per sample | × vmagent | samples/s | × vmagent | p50 | p99 | p99 added | peak RSS | lost | not 2xx |");
@@ -31,7 +36,7 @@ internal static class MarkdownTable
             + "samples/s: samples counted by the sink over that time (vmagent answers before it sends, so its flush is included). "
             + "p50/p99: client-observed, from sending a request to its 2xx answer, at a fixed rate of half the slower relay's saturation rate; "
             + "p99 added: minus the p99 of the same load sent straight to the sink (the *sink alone* row; none for bodies over 1 MiB, which Azure and the sink refuse). "
-            + "peak RSS: VmHWM (/proc/PID/status), reset before each load. lost: samples answered 2xx that the sink never counted, over all rounds. "
+            + "peak RSS: VmHWM (/proc/PID/status), reset before each load's rounds (vmagent: a fresh process per load; the relay: one process for the run, warmed once, loads in growing size, so memory its runtime kept from an earlier load counts). lost: samples answered 2xx that the sink never counted, over all rounds. "
             + "not 2xx: requests not answered 2xx (the relay's admission budget answers 503) plus requests the sink refused. "
             + "Medians over the rounds; vmagent takes remote-write 1.0 only, so 2.0 has no vmagent row (the sink alone gets the same series as 1.0).");
         return text.ToString();

@@ -3,54 +3,37 @@ using RemoteWrite.Testing;
 namespace RemoteWrite.SideBySide;
 
 /// <summary>
-/// Fresh vmagent and relay processes for one load, so each load's peak RSS is its own (neither runtime
-/// gives memory back soon, so a peak carried over from a larger load would hide a smaller one's).
+/// The processes measured: one relay for the whole run (its JIT tiers up once, as in a long-running deployment) and a
+/// fresh vmagent for each load it takes (no JIT to warm, and its memory from a larger load does not hide a smaller
+/// one's peak).
 /// </summary>
-internal sealed class RelayProcesses : IDisposable
+internal static class RelayProcesses
 {
     public const string VmagentKey = "vmagent";
     public const string RelayKey = "relay";
 
-    private readonly VmagentProcess? _vmagent;
-    private readonly RelayChild _relay;
-
-    private RelayProcesses(VmagentProcess? vmagent, RelayChild relay)
-    {
-        _vmagent = vmagent;
-        _relay = relay;
-        var relayContender = new Contender(Contender.Relay, new Uri(relay.Address, "/api/v1/write"), relay.Process.Pid, RelayKey, null, AcceptsV2: true, IsSink: false);
-        Contenders = vmagent is null
-            ? [relayContender]
-            : [new Contender(Contender.Vmagent, vmagent.WriteUrl, vmagent.Pid, VmagentKey, null, AcceptsV2: false, IsSink: false), relayContender];
-    }
-
-    /// <summary>vmagent (when the load is one it takes), then the relay.</summary>
-    public IReadOnlyList<Contender> Contenders { get; }
-
     /// <param name="entraAuthority">The local Azure stand-in, whose managed identity endpoint gives the relay its tokens.</param>
-    public static async Task<RelayProcesses> StartAsync(CountingSink sink, Uri entraAuthority, string sinkToken, bool withVmagent)
+    /// <param name="relayEnvironment">Over the relay's settings below.</param>
+    public static async Task<(RelayChild Process, Contender Contender)> StartRelayAsync(CountingSink sink, Uri entraAuthority, IReadOnlyDictionary<string, string> relayEnvironment)
     {
-        var vmagent = withVmagent ? await VmagentProcess.StartAsync(sink.WriteUrl(VmagentKey).ToString(), sinkToken) : null;
-        try
+        var environment = new Dictionary<string, string?>
         {
-            var relay = await RelayChild.StartAsync(new Dictionary<string, string?>
-            {
-                ["INGESTION_URL"] = sink.WriteUrl(RelayKey).ToString(),
-                ["IDENTITY_TYPE"] = "systemAssigned",
-                ["AZURE_POD_IDENTITY_AUTHORITY_HOST"] = entraAuthority.ToString().TrimEnd('/'),
-            });
-            return new RelayProcesses(vmagent, relay);
-        }
-        catch
+            ["INGESTION_URL"] = sink.WriteUrl(RelayKey).ToString(),
+            ["IDENTITY_TYPE"] = "systemAssigned",
+            ["AZURE_POD_IDENTITY_AUTHORITY_HOST"] = entraAuthority.ToString().TrimEnd('/'),
+        };
+        foreach (var (name, value) in relayEnvironment)
         {
-            vmagent?.Dispose();
-            throw;
+            environment[name] = value;
         }
+
+        var relay = await RelayChild.StartAsync(environment);
+        return (relay, new Contender(Contender.Relay, new Uri(relay.Address, "/api/v1/write"), relay.Process.Pid, RelayKey, null, AcceptsV2: true, IsSink: false));
     }
 
-    public void Dispose()
+    public static async Task<(VmagentProcess Process, Contender Contender)> StartVmagentAsync(CountingSink sink, string sinkToken)
     {
-        _vmagent?.Dispose();
-        _relay.Dispose();
+        var vmagent = await VmagentProcess.StartAsync(sink.WriteUrl(VmagentKey).ToString(), sinkToken);
+        return (vmagent, new Contender(Contender.Vmagent, vmagent.WriteUrl, vmagent.Pid, VmagentKey, null, AcceptsV2: false, IsSink: false));
     }
 }
