@@ -37,7 +37,7 @@ internal static class Chart
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             Enumerable.Range(0, workloads.Count).Select(i => (double)i).ToArray(), workloads.Select(w => w.ChartLabel).ToArray());
         plot.Axes.Bottom.Label.Text = "series per request (remote-write 1.0 unless 2.0)";
-        plot.Axes.Margins(bottom: 0);
+        plot.Axes.Margins(bottom: 0, top: 0.3); // room for the legend above the tallest bar
         plot.Title(title);
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = Contender.Vmagent, FillColor = VmagentColor });
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = Contender.Relay, FillColor = RelayColor });

@@ -38,8 +38,9 @@ internal sealed class LoadRunner(LoadOptions options, HttpClient client)
             while (!cancellationToken.IsCancellationRequested)
             {
                 var n = Interlocked.Increment(ref next);
+                // At a fixed rate a request is due on its schedule (started late if the workers were busy, never skipped).
                 var due = options.Rate > 0 ? TimeSpan.FromSeconds(n / options.Rate) : watch.Elapsed;
-                if (n >= options.Requests || due >= options.MaxDuration || watch.Elapsed >= options.MaxDuration)
+                if (n >= options.Requests || due >= options.MaxDuration)
                 {
                     return;
                 }
