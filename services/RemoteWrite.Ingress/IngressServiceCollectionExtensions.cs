@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using RemoteWrite.Core.Configuration;
 using RemoteWrite.Core.Destinations;
 using RemoteWrite.Core.Pipeline;
+using RemoteWrite.Core.Relabel;
 using RemoteWrite.Dapr;
 using RemoteWrite.Receiver;
 using RemoteWrite.Receiver.Security;
@@ -23,7 +24,8 @@ public static class IngressServiceCollectionExtensions
             sp.GetRequiredService<IOptions<WriteLimits>>().Value,
             sp.GetRequiredService<TimeProvider>(),
             cutAtBytes: sp.GetRequiredService<IOptions<IngressOptions>>().Value.MaxMessageBytes,
-            applyTimeWindow: false));
+            applyTimeWindow: false,
+            relabel: sp.GetRequiredService<IOptions<RelabelOptions>>().Value.Rules));
         // Write credentials from the Dapr secret store when Ingress__WriteAuthSecret is set, else the shared files.
         services.TryAddSingleton<IWriteCredentialSource>(sp => string.IsNullOrWhiteSpace(sp.GetRequiredService<IOptions<IngressOptions>>().Value.WriteAuthSecret)
             ? ActivatorUtilities.CreateInstance<FileWriteCredentialSource>(sp)

@@ -4,6 +4,7 @@ using RemoteWrite.Core.Configuration;
 using RemoteWrite.Core.Destinations;
 using RemoteWrite.Core.Identity;
 using RemoteWrite.Hosting;
+using RemoteWrite.Hosting.Status;
 using RemoteWrite.Receiver;
 using RemoteWrite.Standalone.Configuration;
 using RemoteWrite.Core.Azure.Reporting;
@@ -30,6 +31,7 @@ public static class StandaloneRelayExtensions
         services.AddHealthChecks().AddCheck<TokenHealthCheck>("entra-token", tags: [ServiceDefaultsExtensions.ReadyTag]);
 
         services.AddPublishSummary(config);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStatusSection, InFlightStatusSection>());
 
         // TRACE_LOGGING=true: everything at Debug, as the side car's verbose mode.
         services.AddOptions<LoggerFilterOptions>().Configure<IConfiguration>((filters, c) =>

@@ -52,6 +52,9 @@ public static class SideCarVariables
     public const string TlsKeyFile = "TLS_KEY_FILE";
     public const string TlsClientCaFile = "TLS_CLIENT_CA_FILE";
 
+    // What the relay does to the data before sending, which the side car lacked: off unless set.
+    public const string RelabelConfigFile = "RELABEL_CONFIG_FILE";
+
     /// <summary>The side car's port (CONTRACT.md §3).</summary>
     public const int DefaultListeningPort = 8081;
 }

@@ -172,7 +172,8 @@ public sealed class WriteRequestScanner : IDisposable
         }
     }
 
-    private static void ReadLabelBytes(ReadOnlySpan<byte> label, out ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
+    /// <summary>Reads a Label message without the UTF-8 check (for bodies this scanner has validated).</summary>
+    internal static void ReadLabelBytes(ReadOnlySpan<byte> label, out ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
     {
         name = default;
         value = default;

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using RemoteWrite.Core.Azure.Status;
 using RemoteWrite.Core.Codec;
 using RemoteWrite.Core.Errors;
 using RemoteWrite.Core.Pipeline;
@@ -39,6 +40,7 @@ public static class RemoteWriteApi
         WriteRequestPreparer preparer,
         IWriteSink sink,
         ReceiverMetrics metrics,
+        IngestionStatus status,
         IOptions<ReceiverOptions> options,
         ILoggerFactory loggers)
     {
@@ -49,21 +51,21 @@ public static class RemoteWriteApi
         // after its remote_timeout (30 s), and an answer it never reads only makes it send again.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         deadline.CancelAfter(answer.RequestDeadline);
-        int status;
+        int code;
         try
         {
-            status = await AnswerAsync(context, preparer, sink, metrics, answer, loggers, deadline.Token);
+            code = await AnswerAsync(context, preparer, sink, metrics, status, answer, loggers, deadline.Token);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
         {
             // Out of time: nothing was answered 2xx, so nothing is lost; the sender sends it again.
-            status = await RetryAsync(context, answer, null, $"not delivered within the request deadline of {answer.RequestDeadline.TotalSeconds:0.#} s, try again", loggers);
+            code = await RetryAsync(context, answer, null, $"not delivered within the request deadline of {answer.RequestDeadline.TotalSeconds:0.#} s, try again", loggers);
         }
 
-        metrics.Answered(status, Stopwatch.GetElapsedTime(started).TotalSeconds);
+        metrics.Answered(code, Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
-    private static async Task<int> AnswerAsync(HttpContext context, WriteRequestPreparer preparer, IWriteSink sink, ReceiverMetrics metrics, ReceiverOptions options, ILoggerFactory loggers, CancellationToken cancellationToken)
+    private static async Task<int> AnswerAsync(HttpContext context, WriteRequestPreparer preparer, IWriteSink sink, ReceiverMetrics metrics, IngestionStatus status, ReceiverOptions options, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var request = context.Request;
         var destination = request.RouteValues[DestinationRouteValue] as string;
@@ -110,9 +112,17 @@ public static class RemoteWriteApi
             // From here the request holds only its parts while they are delivered.
             lease?.TryResize(prepared.PartBytes);
             metrics.Received(prepared.Received);
+            status.RecordReceived(prepared.Received);
             foreach (var (reason, counts) in prepared.Dropped)
             {
                 metrics.Dropped(reason, counts);
+                status.RecordDropped(reason, counts.Points);
+            }
+
+            if (prepared.TruncatedSeries > 0)
+            {
+                metrics.Truncated(prepared.TruncatedSeries);
+                status.RecordTruncated(prepared.TruncatedSeries);
             }
 
             var result = prepared.Parts.Count == 0 ? SinkResult.Delivered
