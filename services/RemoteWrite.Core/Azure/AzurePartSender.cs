@@ -37,7 +37,7 @@ public sealed partial class AzurePartSender(
 
             case SendOutcome.NoToken:
                 failures.Failed(0, "no Entra ID token yet");
-                status.RecordNotSent(DestinationOf(target), EndpointOf(target), "no Entra ID token yet");
+                status.RecordNotSent(StatusDestination(target), StatusEndpoint(target), "no Entra ID token yet");
                 return SinkResult.Retry("no Entra ID token yet (see the log and /ready)");
 
             case SendOutcome.Unauthorized:
@@ -88,15 +88,15 @@ public sealed partial class AzurePartSender(
         var result = await sender.SendAsync(target.Url, part.Compressed, token, cancellationToken);
         metrics.Sent(result, part.Length, part.Summary, target.Destination, target.Endpoint);
         statistics.Record(result.Outcome == SendOutcome.Accepted, part.Length, result.Duration);
-        status.RecordSend(DestinationOf(target), EndpointOf(target), result, part.Summary);
+        status.RecordSend(StatusDestination(target), StatusEndpoint(target), result, part.Summary);
         target.Observer?.Answered(result);
         return result;
     }
 
-    // The status page's key: INGESTION_URL's destination is "default", its endpoint the URL as configured.
-    private static string DestinationOf(SendTarget target) => target.Destination ?? Status.IngestionStatus.DefaultDestination;
+    // The status page names the single destination of INGESTION_URL "default", by its URL.
+    private static string StatusDestination(SendTarget target) => target.Destination ?? Status.IngestionStatus.DefaultDestination;
 
-    private static string EndpointOf(SendTarget target) => target.Endpoint ?? target.Url.OriginalString;
+    private static string StatusEndpoint(SendTarget target) => target.Endpoint ?? target.Url.OriginalString;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Azure Monitor refused a part as invalid ({Status}); {Points} points dropped: {Message}")]
     private static partial void LogRejected(ILogger logger, int status, int points, string? message);

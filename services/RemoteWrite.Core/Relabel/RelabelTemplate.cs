@@ -18,18 +18,9 @@ public sealed class RelabelTemplate
     {
         Source = source;
         _parts = parts;
-        Constant = parts.Length switch
-        {
-            0 => "",
-            1 when parts[0].Text is { } text => text,
-            _ => null,
-        };
     }
 
     public string Source { get; }
-
-    /// <summary>The value when the template refers to no group; null otherwise.</summary>
-    public string? Constant { get; }
 
     public bool HasVariables => Source.Contains('$', StringComparison.Ordinal);
 
