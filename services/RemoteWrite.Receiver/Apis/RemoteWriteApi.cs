@@ -76,16 +76,15 @@ public static class RemoteWriteApi
         PreparedWrite prepared;
         try
         {
-            using (body)
+            // Before decoding: hold what decoding will need, or ask the sender to come back.
+            if (lease is not null && !lease.TryResize(AdmissionEstimate.WhilePreparing(body.Span, preparer.Limits.MaxDecodedBytes)))
             {
-                // Before decoding: hold what decoding will need, or ask the sender to come back.
-                if (lease is not null && !lease.TryResize(AdmissionEstimate.WhilePreparing(body.Span, preparer.Limits.MaxDecodedBytes)))
-                {
-                    return await RetryAsync(context, options, null, "over capacity (bytes in flight), try again", loggers);
-                }
-
-                prepared = preparer.Prepare(body.Span, request.ContentType, request.Headers.ContentEncoding);
+                body.Dispose();
+                return await RetryAsync(context, options, null, "over capacity (bytes in flight), try again", loggers);
             }
+
+            // The preparer owns the body from here: sent as it came, it becomes the part without a copy.
+            prepared = preparer.Prepare(body, request.ContentType, request.Headers.ContentEncoding);
         }
         catch (RemoteWriteException e)
         {
