@@ -23,7 +23,8 @@ public static class V2ToV1Converter
         var symbols = new SymbolTable(request);
         try
         {
-            using var writer = new PooledBufferWriter(Math.Min(request.Length * 2 + 64, maxBytes), maxBytes);
+            // 1.0 spells out what 2.0 refers to: ~4 times the bytes for Kubernetes series; one rent, no growth.
+            using var writer = new PooledBufferWriter((int)Math.Min(request.Length * 4L + 64, maxBytes), maxBytes);
             HashSet<(uint Type, int Name, uint Help, uint Unit)>? metadata = null;
 
             var reader = new ProtoReader(request);

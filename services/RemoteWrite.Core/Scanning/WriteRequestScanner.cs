@@ -123,7 +123,8 @@ public sealed class WriteRequestScanner : IDisposable
                     hasName |= name.SequenceEqual(NameLabel);
                     if (labels > 1)
                     {
-                        var order = name.SequenceCompareTo(previous);
+                        // Names are not empty (checked above); most differ in their first byte.
+                        var order = name[0] != previous[0] ? name[0] - previous[0] : name.SequenceCompareTo(previous);
                         if (order == 0)
                         {
                             throw RemoteWriteException.Invalid("duplicate label name in a series");
@@ -191,6 +192,19 @@ public sealed class WriteRequestScanner : IDisposable
 
     private static void ReadLabelBytes(ReadOnlySpan<byte> label, out ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
     {
+        // What every encoder writes: name (field 1) then value (field 2), each under 128 bytes. Read
+        // without a reader; anything else (long strings, other order, extra fields) takes the general path.
+        if (label.Length >= 4 && label[0] == 0x0A && label[1] is > 0 and < 0x80)
+        {
+            var nameEnd = 2 + label[1];
+            if (nameEnd + 2 <= label.Length && label[nameEnd] == 0x12 && label[nameEnd + 1] < 0x80 && nameEnd + 2 + label[nameEnd + 1] == label.Length)
+            {
+                name = label[2..nameEnd];
+                value = label[(nameEnd + 2)..];
+                return;
+            }
+        }
+
         name = default;
         value = default;
         var reader = new ProtoReader(label);
@@ -236,6 +250,17 @@ public sealed class WriteRequestScanner : IDisposable
 
     internal static long ReadSampleTimestamp(ReadOnlySpan<byte> sample)
     {
+        // What every encoder writes: value (fixed64, field 1) then timestamp (varint, field 2).
+        if (sample.Length > 10 && sample[0] == 0x09 && sample[9] == 0x10)
+        {
+            var tail = new ProtoReader(sample[10..]);
+            var fast = tail.ReadInt64();
+            if (tail.IsAtEnd)
+            {
+                return fast;
+            }
+        }
+
         long timestamp = 0;
         var reader = new ProtoReader(sample);
         while (reader.TryReadTag(out var field, out var wireType))
