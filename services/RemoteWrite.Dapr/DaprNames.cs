@@ -13,6 +13,13 @@ public static class DaprNames
     public const string Topic = "remotewrite";
 
     /// <summary>
+    /// The topic of one destination (DESTINATIONS_FILE at the ingress): <c>{topic}-{destination}</c>, so a destination
+    /// whose forwarder is held up by an outage never holds up another's. Its forwarder subscribes with
+    /// <c>Forwarder__Topic</c> set to it (and its own <c>Forwarder__RetryTopic</c>, <see cref="DestinationTopic"/> of <see cref="RetryTopic"/>).
+    /// </summary>
+    public static string DestinationTopic(string topic, string destination) => topic + "-" + destination;
+
+    /// <summary>
     /// The dead-letter topic of both forwarder subscriptions, its own included: a message whose delivery
     /// retries are spent (resiliency.yaml) is published here and delivered again, instead of being
     /// acknowledged and lost (components-contrib ≥ 1.17 acknowledges a Redis message daprd gave up on).

@@ -1,10 +1,12 @@
 using RemoteWrite.Hosting.Admission;
+using RemoteWrite.Hosting.Status;
 using Dapr.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using RemoteWrite.Core.Azure;
+using RemoteWrite.Core.Azure.Check;
 using RemoteWrite.Core.Azure.Reporting;
 using RemoteWrite.Core.Configuration;
 using RemoteWrite.Core.Identity;
@@ -31,11 +33,13 @@ public static class ForwarderServiceCollectionExtensions
         // A full bulk holds up to ~86 MB (twice its JSON): room for three at once; Admission__* still override it.
         services.Configure<AdmissionOptions>(o => o.MaxInFlightBytes = 256L * 1024 * 1024);
         services.AddAdmissionControl(configuration);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStatusSection, InFlightStatusSection>());
         services.AddDaprSidecar(outbound: true);
 
         services.TryAddSingleton<DaprTokenClient>();
         services.TryAddSingleton<IAccessTokenSource>(sp => sp.GetRequiredService<DaprTokenClient>());
         services.TryAddSingleton<ITokenStatus>(sp => sp.GetRequiredService<DaprTokenClient>());
+        services.TryAddSingleton<ICheckTokenSource, TokenServiceCheckTokenSource>();
 
         // One retry owner per hop: daprd redelivers what the forwarder answers RETRY
         // (components/resiliency.yaml), so the sender does not retry a POST itself; a refused token is

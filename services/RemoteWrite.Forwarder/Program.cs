@@ -2,6 +2,8 @@ using RemoteWrite.Forwarder;
 using RemoteWrite.Forwarder.Apis;
 using RemoteWrite.Forwarder.Lag;
 using RemoteWrite.Hosting;
+using RemoteWrite.Hosting.Check;
+using RemoteWrite.Hosting.Status;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -16,8 +18,15 @@ if (app.HasConfigurationProblems("forwarder"))
     return 1;
 }
 
+// `check`: validate, get a token, POST an empty request to every endpoint, one line each.
+if (CheckCommand.IsCheck(args))
+{
+    return await app.RunCheckAsync("forwarder", Console.Out);
+}
+
 app.UseCloudEvents();
 app.MapDefaultEndpoints();
+app.MapStatusPage("forwarder");
 app.MapDeliveryApi();
 await app.RunAsync();
 return 0;

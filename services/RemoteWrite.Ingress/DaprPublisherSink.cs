@@ -19,21 +19,25 @@ public sealed class DaprPublisherSink(DaprClient dapr, IOptions<IngressOptions> 
 {
     private readonly IngressOptions _options = options.Value;
 
-    public async ValueTask<SinkResult> DeliverAsync(PreparedWrite write, CancellationToken cancellationToken)
+    public async ValueTask<SinkResult> DeliverAsync(PreparedWrite write, CancellationToken cancellationToken) =>
+        await PublishAsync(write.Parts, _options.Topic, _options.Destination, cancellationToken);
+
+    /// <summary>Publishes <paramref name="parts"/> to <paramref name="topic"/>, each with <paramref name="destination"/> in its facts.</summary>
+    public async Task<SinkResult> PublishAsync(IReadOnlyList<EncodedPart> parts, string topic, string destination, CancellationToken cancellationToken)
     {
         // Bounded by the receiver's request deadline (Receiver__RequestDeadline), the one owner of "answer in time".
-        foreach (var part in write.Parts)
+        foreach (var part in parts)
         {
             var started = Stopwatch.GetTimestamp();
             try
             {
                 // The hand-off contract (RemoteWrite.Dapr/HandOff.cs): raw bytes, octet-stream, the facts as metadata.
-                await dapr.PublishByteEventAsync(_options.PubSubName, _options.Topic, part.Compressed, HandOff.ContentType, FactsOf(part).ToPublishMetadata(), cancellationToken);
+                await dapr.PublishByteEventAsync(_options.PubSubName, topic, part.Compressed, HandOff.ContentType, FactsOf(part, destination).ToPublishMetadata(), cancellationToken);
             }
             catch (Exception e) when (e is DaprException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
                 metrics.Failed();
-                logger.LogWarning("Publishing to {PubSub}/{Topic} failed ({Error}); the sender is asked to retry", _options.PubSubName, _options.Topic, Describe(e));
+                logger.LogWarning("Publishing to {PubSub}/{Topic} failed ({Error}); the sender is asked to retry", _options.PubSubName, topic, Describe(e));
                 return SinkResult.Retry("the message broker is unavailable, try again");
             }
 
@@ -43,8 +47,8 @@ public sealed class DaprPublisherSink(DaprClient dapr, IOptions<IngressOptions> 
         return SinkResult.Delivered;
     }
 
-    private MessageFacts FactsOf(EncodedPart part) =>
-        new(part.Summary.Samples, part.Summary.Histograms, part.Summary.MinTimestamp, part.Summary.MaxTimestamp, _options.Destination);
+    private static MessageFacts FactsOf(EncodedPart part, string destination) =>
+        new(part.Summary.Samples, part.Summary.Histograms, part.Summary.MinTimestamp, part.Summary.MaxTimestamp, destination);
 
     // The gRPC status says why (Unavailable, DeadlineExceeded …) without echoing request data.
     private static string Describe(Exception e) => e switch

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using RemoteWrite.Core.Configuration;
+using RemoteWrite.Core.Destinations;
 using RemoteWrite.Core.Pipeline;
+using RemoteWrite.Core.Relabel;
 using RemoteWrite.Dapr;
 using RemoteWrite.Receiver;
 using RemoteWrite.Receiver.Security;
@@ -22,7 +24,8 @@ public static class IngressServiceCollectionExtensions
             sp.GetRequiredService<IOptions<WriteLimits>>().Value,
             sp.GetRequiredService<TimeProvider>(),
             cutAtBytes: sp.GetRequiredService<IOptions<IngressOptions>>().Value.MaxMessageBytes,
-            applyTimeWindow: false));
+            applyTimeWindow: false,
+            relabel: sp.GetRequiredService<IOptions<RelabelOptions>>().Value.Rules));
         // Write credentials from the Dapr secret store when Ingress__WriteAuthSecret is set, else the shared files.
         services.TryAddSingleton<IWriteCredentialSource>(sp => string.IsNullOrWhiteSpace(sp.GetRequiredService<IOptions<IngressOptions>>().Value.WriteAuthSecret)
             ? ActivatorUtilities.CreateInstance<FileWriteCredentialSource>(sp)
@@ -30,7 +33,20 @@ public static class IngressServiceCollectionExtensions
         services.AddRemoteWriteReceiver(configuration);
         services.AddDaprSidecar(outbound: false);
         services.AddSingleton<IngressMetrics>();
-        services.AddSingleton<IWriteSink, DaprPublisherSink>();
+        services.AddSingleton<DaprPublisherSink>();
+
+        // DESTINATIONS_FILE (names and routes only): each destination's share to its own topic; else one topic.
+        services.AddValidatedOptions<DestinationsOptions>(configuration.GetSection("Destinations"))
+            .Configure(o =>
+            {
+                o.File = SideCarEnvironment.Get(configuration, SideCarVariables.DestinationsFile);
+                o.RoutingOnly = true;
+            });
+        services.TryAddSingleton<DestinationMetrics>();
+        services.TryAddSingleton<DaprDestinationsPublisher>();
+        services.AddSingleton<IWriteSink>(sp => string.IsNullOrWhiteSpace(sp.GetRequiredService<IOptions<DestinationsOptions>>().Value.File)
+            ? sp.GetRequiredService<DaprPublisherSink>()
+            : sp.GetRequiredService<DaprDestinationsPublisher>());
         return services;
     }
 }

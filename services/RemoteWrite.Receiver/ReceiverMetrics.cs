@@ -9,12 +9,15 @@ public sealed class ReceiverMetrics
 {
     public const string MeterName = "RemoteWrite.Receiver";
 
+    private static readonly KeyValuePair<string, object?> TruncatedReason = new("reason", "label_value_length");
+
     private readonly Counter<long> _requests;
     private readonly Counter<long> _samplesReceived;
     private readonly Counter<long> _histogramsReceived;
     private readonly Counter<long> _exemplarsReceived;
     private readonly Counter<long> _samplesDropped;
     private readonly Histogram<double> _duration;
+    private readonly Counter<long> _truncated;
 
     public ReceiverMetrics(IMeterFactory meterFactory)
     {
@@ -24,12 +27,14 @@ public sealed class ReceiverMetrics
         _histogramsReceived = meter.CreateCounter<long>("remotewrite.receiver.histograms", "{histogram}", "Native histogram points received in valid requests.");
         _exemplarsReceived = meter.CreateCounter<long>("remotewrite.receiver.exemplars", "{exemplar}", "Exemplars received in valid requests.");
         _samplesDropped = meter.CreateCounter<long>("remotewrite.receiver.dropped", "{sample}", "Samples and histogram points dropped on purpose, by reason.");
+        _truncated = meter.CreateCounter<long>("remotewrite.receiver.truncated", "{series}", "Series kept with label values cut to Azure's 1023-character limit (RemoteWrite__OverLimitLabels=truncate), by reason.");
         _duration = meter.CreateHistogram<double>("remotewrite.receiver.duration", "s", "Time to answer a remote-write request.");
 
         // Every series exists from start, at zero, so rates and alerts work before the first event.
         _samplesReceived.Add(0);
         _histogramsReceived.Add(0);
         _exemplarsReceived.Add(0);
+        _truncated.Add(0, TruncatedReason);
         foreach (var reason in Enum.GetValues<DropReason>())
         {
             _samplesDropped.Add(0, new KeyValuePair<string, object?>("reason", reason.ToLabel()));
@@ -45,6 +50,8 @@ public sealed class ReceiverMetrics
 
     public void Dropped(DropReason reason, DropCounts counts) =>
         _samplesDropped.Add(counts.Points, new KeyValuePair<string, object?>("reason", reason.ToLabel()));
+
+    public void Truncated(int series) => _truncated.Add(series, TruncatedReason);
 
     public void Answered(int statusCode, double seconds)
     {

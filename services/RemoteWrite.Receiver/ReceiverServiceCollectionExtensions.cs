@@ -3,8 +3,11 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using RemoteWrite.Core.Azure.Status;
 using RemoteWrite.Core.Configuration;
+using RemoteWrite.Core.Limits;
 using RemoteWrite.Core.Pipeline;
+using RemoteWrite.Core.Relabel;
 using RemoteWrite.Hosting.Admission;
 using RemoteWrite.Receiver.Security;
 
@@ -14,14 +17,22 @@ public static class ReceiverServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the receive stage: limits (section <c>RemoteWrite</c>), answers (section
-    /// <c>Receiver</c>), the preparer and metrics. The host registers the <see cref="IWriteSink"/>.
+    /// <c>Receiver</c>), relabel rules (<c>RELABEL_CONFIG_FILE</c>), the preparer and metrics. The host registers the <see cref="IWriteSink"/>.
     /// </summary>
     public static IServiceCollection AddRemoteWriteReceiver(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<WriteLimits>(configuration.GetSection(WriteLimits.SectionName));
         services.AddValidatedOptions<ReceiverOptions>(configuration.GetSection(ReceiverOptions.SectionName));
+        services.AddValidatedOptions<RelabelOptions>(configuration.GetSection(RelabelOptions.SectionName))
+            .Configure<IConfiguration>(RelabelOptions.ApplyEnvironment);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new WriteRequestPreparer(sp.GetRequiredService<IOptions<WriteLimits>>().Value, sp.GetRequiredService<TimeProvider>()));
+        // The series watch (active series, case collisions) where the host registered one (the relay, through AddIngestionStatus).
+        services.TryAddSingleton(sp => new WriteRequestPreparer(
+            sp.GetRequiredService<IOptions<WriteLimits>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            relabel: sp.GetRequiredService<IOptions<RelabelOptions>>().Value.Rules,
+            watch: sp.GetService<SeriesWatch>()));
+        services.AddIngestionStatus(configuration);
         services.TryAddSingleton<ReceiverMetrics>();
         services.AddAdmissionControl(configuration);
         services.AddListenerSecurity(configuration);

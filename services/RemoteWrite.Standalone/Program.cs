@@ -1,4 +1,6 @@
 using RemoteWrite.Hosting;
+using RemoteWrite.Hosting.Check;
+using RemoteWrite.Hosting.Status;
 using RemoteWrite.Standalone;
 using RemoteWrite.Standalone.Apis;
 
@@ -14,7 +16,14 @@ if (app.HasConfigurationProblems("relay"))
     return 1;
 }
 
+// `check`: validate, get a token, POST an empty request to every endpoint, one line each.
+if (CheckCommand.IsCheck(args))
+{
+    return await app.RunCheckAsync("relay", Console.Out);
+}
+
 app.MapDefaultEndpoints();
+app.MapStatusPage("relay");
 app.MapRelayApi();
 await app.RunAsync();
 return 0;

@@ -1,8 +1,10 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using RemoteWrite.Core.Azure;
 using RemoteWrite.Core.Configuration;
+using RemoteWrite.Core.Destinations;
 using RemoteWrite.Core.Identity;
 using RemoteWrite.Hosting;
+using RemoteWrite.Hosting.Status;
 using RemoteWrite.Receiver;
 using RemoteWrite.Standalone.Configuration;
 using RemoteWrite.Core.Azure.Reporting;
@@ -12,7 +14,8 @@ namespace RemoteWrite.Standalone;
 public static class StandaloneRelayExtensions
 {
     /// <summary>
-    /// Composes the relay: the shared receiver, the token keeper, the Azure Monitor sink, readiness
+    /// Composes the relay: the shared receiver, the token keeper and the Azure Monitor sink (or, with
+    /// DESTINATIONS_FILE, the destinations, each with its token keeper and endpoints), readiness
     /// on the token, the per-minute line, the side car's variables and port.
     /// </summary>
     public static WebApplicationBuilder AddStandaloneRelay(this WebApplicationBuilder builder)
@@ -21,13 +24,14 @@ public static class StandaloneRelayExtensions
         var config = builder.Configuration;
 
         services.AddRemoteWriteReceiver(config);
-        services.AddAzureIdentity(config);
-        services.AddAzureMonitorSender(config);
+        // INGESTION_URL's single destination, or the several of DESTINATIONS_FILE (each with its own identity).
+        services.AddAzureMonitorDestinations(config);
         services.AddValidatedOptions<SideCarSettings>(config.GetSection("SideCar")).Configure<IConfiguration>(RelayEnvironment.ApplySettings);
 
         services.AddHealthChecks().AddCheck<TokenHealthCheck>("entra-token", tags: [ServiceDefaultsExtensions.ReadyTag]);
 
         services.AddPublishSummary(config);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStatusSection, InFlightStatusSection>());
 
         // TRACE_LOGGING=true: everything at Debug, as the side car's verbose mode.
         services.AddOptions<LoggerFilterOptions>().Configure<IConfiguration>((filters, c) =>

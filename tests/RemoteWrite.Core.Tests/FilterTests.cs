@@ -70,3 +70,48 @@ public sealed class FilterTests
         Assert.Null(LabelLimitFilter.Apply(bytes, scanner, LabelLimits.Azure, out _));
     }
 }
+
+public sealed class LabelTruncationTests
+{
+    private const long Now = 1_700_000_000_000;
+
+    [Fact]
+    public void Truncate_mode_cuts_long_values_to_the_limit_and_still_drops_long_names_and_many_labels()
+    {
+        var longValue = TestBodies.Series("long", 3, Now, ("a", "keep"), ("v", new string('x', 1500)));
+        var longMultiByte = TestBodies.Series("multi", 1, Now, ("v", string.Concat(Enumerable.Repeat("é😀", 600)))); // 1800 chars
+        var longName = TestBodies.Series("name", 2, Now, (new string('n', 600), "v"));
+        var many = TestBodies.Series("many", 4, Now, Enumerable.Range(0, 70).Select(i => ($"l{i:D2}", "v")).ToArray());
+        var fine = TestBodies.Series("fine", 1, Now, ("v", "short"));
+        var bytes = TestBodies.Request(longValue, longMultiByte, longName, many, fine).ToByteArray();
+        using var scanner = new WriteRequestScanner();
+        scanner.Scan(bytes);
+
+        using var filtered = LabelLimitFilter.Apply(bytes, scanner, LabelLimits.Azure, OverLimitLabels.Truncate, out var dropped, out var truncated);
+
+        Assert.NotNull(filtered);
+        Assert.Equal(2, truncated);
+        Assert.Equal(new DropCounts(2, 6, 0, 0), dropped);
+        var kept = WriteRequest.Parser.ParseFrom(filtered.Span).Timeseries;
+        Assert.Equal(["long", "multi", "fine"], kept.Select(s => s.Labels[0].Value));
+        Assert.Equal(new string('x', 1023), kept[0].Labels[2].Value);
+        Assert.Equal("keep", kept[0].Labels[1].Value);
+        Assert.Equal(3, kept[0].Samples.Count);
+        var cut = kept[1].Labels[1].Value;
+        Assert.True(cut.Length <= 1023 && cut.Length >= 1021, $"{cut.Length} UTF-16 characters");
+        Assert.False(char.IsHighSurrogate(cut[^1]));
+        Assert.Equal("short", kept[2].Labels[1].Value);
+    }
+
+    [Fact]
+    public void Drop_mode_is_the_default_behaviour()
+    {
+        var bytes = TestBodies.Request(TestBodies.Series("long", 3, Now, ("v", new string('x', 1500)))).ToByteArray();
+        using var scanner = new WriteRequestScanner();
+        scanner.Scan(bytes);
+        using var filtered = LabelLimitFilter.Apply(bytes, scanner, LabelLimits.Azure, OverLimitLabels.Drop, out var dropped, out var truncated);
+        Assert.Equal(0, truncated);
+        Assert.Equal(new DropCounts(1, 3, 0, 0), dropped);
+        Assert.Empty(WriteRequest.Parser.ParseFrom(filtered!.Span).Timeseries);
+    }
+}

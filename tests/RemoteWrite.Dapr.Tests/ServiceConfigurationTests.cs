@@ -14,6 +14,7 @@ public sealed class ServiceConfigurationTests
     [InlineData("RemoteWrite.Forwarder", new[] { "INGESTION_URL", "ftp://example", "Forwarder__BulkMaxMessages", "0" }, new[] { "  - INGESTION_URL (AzureMonitor:IngestionUrl) 'ftp://example' is not an absolute http(s) URL.", "  - Forwarder__BulkMaxMessages must be between 1 and 1000 (is 0)." })]
     [InlineData("RemoteWrite.TokenService", new[] { "IDENTITY_TYPE", "userAsigned", "APP_API_TOKEN", "" }, new[] { "  - APP_API_TOKEN must be set", "  - IDENTITY_TYPE 'userAsigned' is not one of userAssigned, systemAssigned, aadApplication, workloadIdentity." })]
     [InlineData("RemoteWrite.Ingress", new[] { "Ingress__MaxMessageBytes", "10", "RemoteWrite__MaxPartBytes", "abc" }, new[] { "  - Ingress__MaxMessageBytes must be at least 1024 (is 10).", "MaxPartBytes" })]
+    [InlineData("RemoteWrite.Ingress", new[] { "RELABEL_CONFIG_FILE", "/nonexistent/relabel.yaml" }, new[] { "  - RELABEL_CONFIG_FILE /nonexistent/relabel.yaml: cannot be read" })]
     public async Task Bad_configuration_exits_1_with_one_line_per_problem_and_no_stack_trace(string project, string[] settings, string[] expected)
     {
         var environment = new Dictionary<string, string?> { ["DAPR_HTTP_ENDPOINT"] = "http://127.0.0.1:1", ["DAPR_GRPC_ENDPOINT"] = "http://127.0.0.1:1" };

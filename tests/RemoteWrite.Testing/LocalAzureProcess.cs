@@ -103,6 +103,10 @@ public sealed class LocalAzureProcess : IDisposable
     public async Task<long> StoredSamplesAsync(string dcr) =>
         (await StatsAsync()).GetProperty("byDcr").TryGetProperty(dcr, out var d) ? d.GetProperty("samples").GetInt64() : 0;
 
+    /// <summary>Requests accepted for one DCR.</summary>
+    public async Task<long> StoredRequestsAsync(string dcr) =>
+        (await StatsAsync()).GetProperty("byDcr").TryGetProperty(dcr, out var d) ? d.GetProperty("accepted").GetInt64() : 0;
+
     /// <summary>Requests refused with <paramref name="status"/>, over all DCRs.</summary>
     public async Task<long> RejectedAsync(int status) =>
         (await StatsAsync()).GetProperty("total").GetProperty("rejected").TryGetProperty(status.ToString(System.Globalization.CultureInfo.InvariantCulture), out var n) ? n.GetInt64() : 0;

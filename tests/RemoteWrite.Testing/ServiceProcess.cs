@@ -27,6 +27,9 @@ public sealed class ServiceProcess : IDisposable
 
     public string Name { get; }
 
+    /// <summary>The settings it runs with (over <see cref="StartInfo"/>'s defaults), e.g. to run its <c>check</c> command alike.</summary>
+    public IReadOnlyDictionary<string, string?> Environment => _environment;
+
     public int Port { get; }
 
     public Uri Address { get; }
@@ -45,7 +48,7 @@ public sealed class ServiceProcess : IDisposable
     /// <c>dotnet X.dll</c> in the service's output directory, in the Production environment (as deployed)
     /// unless <paramref name="environment"/> says otherwise; a null value removes an inherited variable.
     /// </summary>
-    public static ProcessStartInfo StartInfo(string project, IReadOnlyDictionary<string, string?> environment)
+    public static ProcessStartInfo StartInfo(string project, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
         var dll = RepoPaths.ServiceDllPath(project);
         var start = new ProcessStartInfo("dotnet")
@@ -56,6 +59,11 @@ public sealed class ServiceProcess : IDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(dll)!,
         };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         start.Environment["DOTNET_NOLOGO"] = "1";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         foreach (var (key, value) in environment)
@@ -74,9 +82,10 @@ public sealed class ServiceProcess : IDisposable
     }
 
     /// <summary>Runs the service until it exits by itself (a start-up that must fail): its exit code and output.</summary>
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunToExitAsync(string project, IReadOnlyDictionary<string, string?> environment, TimeSpan timeout)
+    /// <param name="arguments">After the dll, e.g. <c>check</c>.</param>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunToExitAsync(string project, IReadOnlyDictionary<string, string?> environment, TimeSpan timeout, params string[] arguments)
     {
-        using var process = Process.Start(StartInfo(project, environment))!;
+        using var process = Process.Start(StartInfo(project, environment, arguments))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cancel = new CancellationTokenSource(timeout);

@@ -10,6 +10,15 @@ public sealed class AzureMonitorOptions : IValidatedOptions
     /// <summary>The data collection rule's ingestion URL, used exactly as given (CONTRACT.md §2).</summary>
     public string? IngestionUrl { get; set; }
 
+    /// <summary>
+    /// <c>DESTINATIONS_FILE</c>: several destinations, each with its endpoints and identity (Destinations/).
+    /// Instead of <see cref="IngestionUrl"/>, never with it.
+    /// </summary>
+    public string? DestinationsFile { get; set; }
+
+    /// <summary>Set by the services that read <see cref="DestinationsFile"/> (the standalone relay); elsewhere it is a start error.</summary>
+    public bool DestinationsFileSupported { get; set; }
+
     /// <summary>Most POSTs in flight to Azure at once (connections per server).</summary>
     public int MaxConcurrentRequests { get; set; } = 32;
 
@@ -41,9 +50,20 @@ public sealed class AzureMonitorOptions : IValidatedOptions
 
     public IEnumerable<string> Validate()
     {
-        if (string.IsNullOrWhiteSpace(IngestionUrl))
+        if (!string.IsNullOrWhiteSpace(DestinationsFile))
         {
-            yield return "INGESTION_URL (AzureMonitor:IngestionUrl) is required: the data collection rule's metrics ingestion endpoint, https://<dce>.<region>-1.metrics.ingest.monitor.azure.com/dataCollectionRules/<dcr-id>/streams/Microsoft-PrometheusMetrics/api/v1/write?api-version=2023-04-24.";
+            if (!DestinationsFileSupported)
+            {
+                yield return "DESTINATIONS_FILE is read by the standalone relay only; this service sends to INGESTION_URL.";
+            }
+            else if (!string.IsNullOrWhiteSpace(IngestionUrl))
+            {
+                yield return "INGESTION_URL and DESTINATIONS_FILE are both set: INGESTION_URL is the single destination named \"default\"; list it in DESTINATIONS_FILE instead, or unset DESTINATIONS_FILE.";
+            }
+        }
+        else if (string.IsNullOrWhiteSpace(IngestionUrl))
+        {
+            yield return "INGESTION_URL (AzureMonitor:IngestionUrl) is required: the data collection rule's metrics ingestion endpoint, https://<dce>.<region>-1.metrics.ingest.monitor.azure.com/dataCollectionRules/<dcr-id>/streams/Microsoft-PrometheusMetrics/api/v1/write?api-version=2023-04-24 (or DESTINATIONS_FILE for several destinations).";
         }
         else if (!Uri.TryCreate(IngestionUrl.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
         {

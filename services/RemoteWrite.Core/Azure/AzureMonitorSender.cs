@@ -20,14 +20,18 @@ public sealed class AzureMonitorSender(IHttpClientFactory clients, IOptions<Azur
     // Azure error bodies are short JSON; never read more than this of one.
     private const int MaxErrorBodyChars = 4096;
 
-    private readonly Uri _url = new(options.Value.IngestionUrl?.Trim() ?? throw new InvalidOperationException("AzureMonitor:IngestionUrl is not set."));
+    private readonly Uri? _url = options.Value.IngestionUrl is { Length: > 0 } url ? new Uri(url.Trim()) : null;
     private readonly string _userAgent = options.Value.UserAgent;
 
-    /// <summary>Sends <paramref name="body"/>; throws only <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> fires.</summary>
-    public async Task<SendResult> SendAsync(ReadOnlyMemory<byte> body, AccessToken token, CancellationToken cancellationToken)
+    /// <summary>Sends <paramref name="body"/> to <c>INGESTION_URL</c>; throws only <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> fires.</summary>
+    public Task<SendResult> SendAsync(ReadOnlyMemory<byte> body, AccessToken token, CancellationToken cancellationToken) =>
+        SendAsync(_url ?? throw new InvalidOperationException("AzureMonitor:IngestionUrl is not set."), body, token, cancellationToken);
+
+    /// <summary>Sends <paramref name="body"/> to <paramref name="url"/> (one of several destinations or endpoints).</summary>
+    public async Task<SendResult> SendAsync(Uri url, ReadOnlyMemory<byte> body, AccessToken token, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        using var request = new HttpRequestMessage(HttpMethod.Post, _url) { Content = new ReadOnlyMemoryContent(body) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ReadOnlyMemoryContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
         request.Content.Headers.ContentEncoding.Add("snappy");
         request.Headers.TryAddWithoutValidation("X-Prometheus-Remote-Write-Version", "0.1.0");

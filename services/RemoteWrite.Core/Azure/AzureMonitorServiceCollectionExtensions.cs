@@ -6,6 +6,8 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Timeout;
+using RemoteWrite.Core.Azure.Check;
+using RemoteWrite.Core.Azure.Status;
 using RemoteWrite.Core.Configuration;
 using RemoteWrite.Core.Pipeline;
 
@@ -33,7 +35,15 @@ public static class AzureMonitorServiceCollectionExtensions
         services.TryAddSingleton<SenderMetrics>();
         services.TryAddSingleton<PublishStatistics>();
         services.TryAddSingleton<SendFailureLog>();
+        services.AddIngestionStatus(configuration);
+        services.TryAddSingleton<ICheckTargets, SingleDestinationCheckTargets>();
+        services.TryAddSingleton<ConnectionCheck>();
+
+        // The check command's client: no retries or circuit breaker, so the first answer is the verdict.
+        services.AddHttpClient(ConnectionCheck.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None, AllowAutoRedirect = false, UseCookies = false });
         services.TryAddSingleton<AzureMonitorSender>();
+        services.TryAddSingleton<AzurePartSender>();
         services.TryAddSingleton<AzureMonitorSink>();
         services.TryAddSingleton<IWriteSink>(sp => sp.GetRequiredService<AzureMonitorSink>());
 
@@ -79,7 +89,8 @@ public static class AzureMonitorServiceCollectionExtensions
                     ShouldHandle = args => ValueTask.FromResult(IsServerFailure(args.Outcome)),
                 });
                 pipeline.AddTimeout(o.AttemptTimeout);
-            });
+            })
+            .SelectPipelineByAuthority(); // one circuit per ingestion host: a failing endpoint never opens a healthy one's
 
         return services;
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using RemoteWrite.Core.Scanning;
@@ -36,22 +37,36 @@ public sealed class SenderMetrics
         _rejected.Add(0);
     }
 
-    public void Sent(SendResult result, int bytes, ScanSummary summary)
+    /// <summary>
+    /// One POST's answer. <paramref name="destination"/> and <paramref name="endpoint"/> (several
+    /// destinations, DESTINATIONS_FILE) become the labels <c>destination</c> and <c>endpoint</c>;
+    /// the single destination of INGESTION_URL has neither, as before.
+    /// </summary>
+    public void Sent(SendResult result, int bytes, ScanSummary summary, string? destination = null, string? endpoint = null)
     {
-        var code = new KeyValuePair<string, object?>("code", result.StatusCode.ToString(CultureInfo.InvariantCulture));
-        var outcome = new KeyValuePair<string, object?>("outcome", result.Outcome.ToString().ToLowerInvariant());
-        _requests.Add(1, code, outcome);
+        var where = new TagList();
+        if (destination is not null)
+        {
+            where.Add("destination", destination);
+            where.Add("endpoint", endpoint);
+        }
+
+        var code = where;
+        code.Add("code", result.StatusCode.ToString(CultureInfo.InvariantCulture));
+        var request = code;
+        request.Add("outcome", result.Outcome.ToString().ToLowerInvariant());
+        _requests.Add(1, request);
         _duration.Record(result.Duration.TotalSeconds, code);
         switch (result.Outcome)
         {
             case SendOutcome.Accepted:
-                _samples.Add(summary.Samples);
-                _histograms.Add(summary.Histograms);
-                _parts.Add(1);
-                _bytes.Add(bytes);
+                _samples.Add(summary.Samples, where);
+                _histograms.Add(summary.Histograms, where);
+                _parts.Add(1, where);
+                _bytes.Add(bytes, where);
                 break;
             case SendOutcome.Rejected:
-                _rejected.Add(summary.Samples + summary.Histograms);
+                _rejected.Add(summary.Samples + summary.Histograms, where);
                 break;
         }
     }

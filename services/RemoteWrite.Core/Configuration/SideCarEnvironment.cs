@@ -52,8 +52,11 @@ public static class SideCarEnvironment
         }
     }
 
-    public static void ApplyAzureMonitor(AzureMonitorOptions options, IConfiguration config) =>
+    public static void ApplyAzureMonitor(AzureMonitorOptions options, IConfiguration config)
+    {
         Set(config, v => options.IngestionUrl = v, SideCarVariables.IngestionUrl);
+        options.DestinationsFile = Get(config, SideCarVariables.DestinationsFile);
+    }
 
     /// <summary>The side car's <c>IDENTITY_TYPE</c> values, any case; null when unknown or empty.</summary>
     public static IdentityType? ParseIdentityType(string? text) => text?.Trim().ToLowerInvariant() switch

@@ -34,12 +34,26 @@ public static class SideCarVariables
     public const string AuthorityHost = "AZURE_AUTHORITY_HOST";
     public const string FederatedTokenFile = "AZURE_FEDERATED_TOKEN_FILE";
 
+    /// <summary>Several destinations from a YAML file (services/RemoteWrite.Standalone/README.md); the relay's own, not the side car's.</summary>
+    public const string DestinationsFile = "DESTINATIONS_FILE";
+
+    /// <summary>The variables <see cref="SideCarEnvironment.ApplyIdentity"/> reads: also the keys of a destination's <c>identity</c> in DESTINATIONS_FILE.</summary>
+    public static readonly IReadOnlyList<string> IdentityVariables =
+    [
+        IdentityType, ClientId, ProxyClientId, TenantId, ProxyTenantId, CertificatePath, ProxyCertificatePath, CertificatePassword,
+        ClientSecret, ClientSecretFile, FederatedTokenFile, Cloud, Audience, ProxyAudience, AadHostEndpoint, AuthorityHost,
+        SendCertificateChain, ProxyRefreshPercent,
+    ];
+
     // The listening port's own security, which the side car lacked (it listened on localhost): off unless set.
     public const string WriteBearerTokensFile = "WRITE_BEARER_TOKENS_FILE";
     public const string WriteBasicAuthFile = "WRITE_BASIC_AUTH_FILE";
     public const string TlsCertFile = "TLS_CERT_FILE";
     public const string TlsKeyFile = "TLS_KEY_FILE";
     public const string TlsClientCaFile = "TLS_CLIENT_CA_FILE";
+
+    // What the relay does to the data before sending, which the side car lacked: off unless set.
+    public const string RelabelConfigFile = "RELABEL_CONFIG_FILE";
 
     /// <summary>The side car's port (CONTRACT.md §3).</summary>
     public const int DefaultListeningPort = 8081;

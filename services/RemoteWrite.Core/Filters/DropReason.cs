@@ -17,6 +17,9 @@ public enum DropReason
 
     /// <summary>Rejected by Azure as never valid (400): the part is dropped after the answer.</summary>
     Rejected,
+
+    /// <summary>Dropped by the relabel rules (<c>RELABEL_CONFIG_FILE</c>): a <c>drop</c>/<c>keep</c>-type rule, or no <c>__name__</c> left.</summary>
+    Relabel,
 }
 
 public static class DropReasonNames
@@ -29,6 +32,7 @@ public static class DropReasonNames
         DropReason.LabelLimit => "label_limit",
         DropReason.TooLarge => "too_large",
         DropReason.Rejected => "rejected",
+        DropReason.Relabel => "relabel",
         _ => "other",
     };
 }

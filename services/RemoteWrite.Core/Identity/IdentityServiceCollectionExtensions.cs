@@ -27,6 +27,7 @@ public static class IdentityServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AccessTokenKeeper>(sp => sp.GetRequiredService<AccessTokenKeeper>()));
         services.TryAddSingleton<IAccessTokenSource>(sp => sp.GetRequiredService<AccessTokenKeeper>());
         services.TryAddSingleton<ITokenStatus>(sp => sp.GetRequiredService<AccessTokenKeeper>());
+        services.TryAddSingleton<Azure.Check.ICheckTokenSource, CredentialCheckTokenSource>();
         return options;
     }
 }

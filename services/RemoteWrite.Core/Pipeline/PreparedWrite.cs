@@ -9,7 +9,7 @@ namespace RemoteWrite.Core.Pipeline;
 /// A validated request, ready to deliver: its parts (each at most the part limit, compressed),
 /// what was received and what was dropped on purpose, by reason. Dispose it once delivered.
 /// </summary>
-public sealed class PreparedWrite(RemoteWriteVersion version, ScanSummary received, IReadOnlyList<EncodedPart> parts, IReadOnlyDictionary<DropReason, DropCounts> dropped, bool forwardedAsReceived) : IDisposable
+public sealed class PreparedWrite(RemoteWriteVersion version, ScanSummary received, IReadOnlyList<EncodedPart> parts, IReadOnlyDictionary<DropReason, DropCounts> dropped, bool forwardedAsReceived, int truncatedSeries = 0) : IDisposable
 {
     public RemoteWriteVersion Version { get; } = version;
 
@@ -21,6 +21,9 @@ public sealed class PreparedWrite(RemoteWriteVersion version, ScanSummary receiv
 
     /// <summary>What filters took out, by reason. Empty when nothing was dropped.</summary>
     public IReadOnlyDictionary<DropReason, DropCounts> Dropped { get; } = dropped;
+
+    /// <summary>Series kept with label values cut to the limit (<c>RemoteWrite__OverLimitLabels=truncate</c>).</summary>
+    public int TruncatedSeries { get; } = truncatedSeries;
 
     /// <summary>True when the single part is the body exactly as received (no change was needed).</summary>
     public bool ForwardedAsReceived { get; } = forwardedAsReceived;

@@ -36,6 +36,19 @@ public sealed class WriteLimits : Configuration.IValidatedOptions
 
     public int MaxLabelValueChars { get; set; } = LabelLimitFilter.AzureMaxValueChars;
 
+    /// <summary>
+    /// <c>drop</c> (default): a series over a label limit is dropped and counted (reason <c>label_limit</c>);
+    /// <c>truncate</c>: values over <see cref="MaxLabelValueChars"/> are cut to it and the series is kept
+    /// (counted in <c>remotewrite_receiver_truncated_total</c>); over the label-count or name limit still drops.
+    /// </summary>
+    public OverLimitLabels OverLimitLabels { get; set; } = OverLimitLabels.Drop;
+
+    /// <summary>
+    /// Count series of one request that differ only by letter case (Azure's store merges them) in
+    /// <c>remotewrite_case_collisions_total</c>, with a warning at most once a minute.
+    /// </summary>
+    public bool CaseCollisions { get; set; } = true;
+
     public LabelLimits LabelLimits => new(MaxLabels, MaxLabelNameChars, MaxLabelValueChars);
 
     /// <summary>Every problem with these values, one line each; empty when valid.</summary>

@@ -3,6 +3,7 @@ using RemoteWrite.Core.Buffers;
 using RemoteWrite.Core.Codec;
 using RemoteWrite.Core.Conversion;
 using RemoteWrite.Core.Filters;
+using RemoteWrite.Core.Relabel;
 using RemoteWrite.Core.Scanning;
 
 namespace RemoteWrite.Core.Pipeline;
@@ -14,9 +15,15 @@ namespace RemoteWrite.Core.Pipeline;
 /// no change is forwarded as received. Synchronous and allocation-light: everything is pooled.
 /// The standalone relay cuts at Azure's request limit and applies the time window here; the Dapr
 /// ingress cuts at the broker's message limit and leaves the window to the forwarder, which
-/// decides it at send time (services/RemoteWrite.Dapr/HandOff.cs).
+/// decides it at send time (services/RemoteWrite.Dapr/HandOff.cs). Relabel rules, when there are
+/// any, run before the label limits, so a rule can bring a series within them and whatever a rule
+/// creates is held to them too.
 /// </summary>
-public sealed class WriteRequestPreparer(WriteLimits limits, TimeProvider time, int? cutAtBytes = null, bool applyTimeWindow = true)
+/// <remarks>
+/// With a <see cref="Limits.SeriesWatch"/> (the standalone relay), the series that will be sent are
+/// hashed into the destination's active-series estimate and checked for case collisions, after the filters.
+/// </remarks>
+public sealed class WriteRequestPreparer(WriteLimits limits, TimeProvider time, int? cutAtBytes = null, bool applyTimeWindow = true, RelabelRules? relabel = null, Limits.SeriesWatch? watch = null)
 {
     private readonly int _cutAtBytes = cutAtBytes ?? limits.MaxPartBytes;
 
@@ -77,7 +84,15 @@ public sealed class WriteRequestPreparer(WriteLimits limits, TimeProvider time, 
 
             var dropped = new Dictionary<DropReason, DropCounts>();
 
-            var labelFiltered = LabelLimitFilter.Apply(decoded.Span, scanner, limits.LabelLimits, out var overLimit);
+            if (relabel is { IsEmpty: false } && RelabelFilter.Apply(decoded.Span, scanner, relabel, limits.MaxDecodedBytes, out var relabelled) is { } rewritten)
+            {
+                Replace(ref decoded, rewritten);
+                scanner.Scan(decoded.Span);
+                Add(dropped, DropReason.Relabel, relabelled);
+                changed = true;
+            }
+
+            var labelFiltered = LabelLimitFilter.Apply(decoded.Span, scanner, limits.LabelLimits, limits.OverLimitLabels, out var overLimit, out var truncated);
             if (labelFiltered is not null)
             {
                 Replace(ref decoded, labelFiltered);
@@ -96,20 +111,22 @@ public sealed class WriteRequestPreparer(WriteLimits limits, TimeProvider time, 
             var parts = new List<EncodedPart>(1);
             if (scanner.Summary.IsEmpty)
             {
-                return new PreparedWrite(version, received, parts, dropped, false);
+                return new PreparedWrite(version, received, parts, dropped, false, truncated);
             }
+
+            watch?.Observe(decoded.Span, scanner);
 
             if (!changed && body.Length <= _cutAtBytes)
             {
                 // The received buffer itself becomes the part: no copy.
                 parts.Add(new EncodedPart(owned ?? PooledBuffer.CopyOf(body), scanner.Summary));
                 owned = null;
-                return new PreparedWrite(version, received, parts, dropped, true);
+                return new PreparedWrite(version, received, parts, dropped, true, truncated);
             }
 
             var tooLarge = RequestSplitter.Split(decoded.Span, scanner, _cutAtBytes, changed ? 0 : body.Length, parts);
             Add(dropped, DropReason.TooLarge, new DropCounts(0, tooLarge, 0, 0));
-            return new PreparedWrite(version, received, parts, dropped, false);
+            return new PreparedWrite(version, received, parts, dropped, false, truncated);
         }
         finally
         {

@@ -190,7 +190,8 @@ public sealed class WriteRequestScanner : IDisposable
         }
     }
 
-    private static void ReadLabelBytes(ReadOnlySpan<byte> label, out ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
+    /// <summary>Reads a Label message without the UTF-8 check (for bodies this scanner has validated).</summary>
+    internal static void ReadLabelBytes(ReadOnlySpan<byte> label, out ReadOnlySpan<byte> name, out ReadOnlySpan<byte> value)
     {
         // What every encoder writes: name (field 1) then value (field 2), each under 128 bytes. Read
         // without a reader; anything else (long strings, other order, extra fields) takes the general path.

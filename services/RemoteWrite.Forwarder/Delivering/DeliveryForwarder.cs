@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using RemoteWrite.Core.Azure;
+using RemoteWrite.Core.Azure.Status;
 using RemoteWrite.Core.Batching;
 using RemoteWrite.Core.Codec;
 using RemoteWrite.Core.Filters;
@@ -26,6 +27,7 @@ public sealed class DeliveryForwarder(
     TimeProvider time,
     ForwarderMetrics metrics,
     PublishStatistics statistics,
+    IngestionStatus status,
     InvalidDataReport invalid)
 {
     private readonly WriteLimits _limits = limits.Value;
@@ -45,6 +47,15 @@ public sealed class DeliveryForwarder(
                 Count(verdict);
                 statuses[i] = verdict.Keep ? DeliveryStatus.Success : DeliveryStatus.Drop; // Success is provisional
             }
+
+            // What came in: the admitted blocks' points and what admission dropped (counted in Count).
+            long received = 0;
+            foreach (var block in blocks)
+            {
+                received += block.Summary.Points;
+            }
+
+            status.Received.Add(received);
 
             var groups = BlockPacker.Pack(blocks, _limits.MaxPartBytes);
             await SendAllAsync(groups, statuses, cancellationToken);
@@ -193,6 +204,8 @@ public sealed class DeliveryForwarder(
         {
             metrics.Dropped(reason, verdict.DroppedPoints);
             statistics.RecordDropped(verdict.DroppedPoints);
+            status.RecordDropped(reason, verdict.DroppedPoints);
+            status.Received.Add(verdict.DroppedPoints);
         }
 
         Count(DropReason.TooOld, verdict.TooOld.Points);
@@ -211,15 +224,17 @@ public sealed class DeliveryForwarder(
         {
             metrics.Dropped(reason, points);
             statistics.RecordDropped(points);
+            status.RecordDropped(reason, points);
+            status.Received.Add(points);
         }
     }
 
     private void Report(DeliveryStatus[] statuses)
     {
         int success = 0, retry = 0, drop = 0;
-        foreach (var status in statuses)
+        foreach (var entry in statuses)
         {
-            switch (status)
+            switch (entry)
             {
                 case DeliveryStatus.Success: success++; break;
                 case DeliveryStatus.Retry: retry++; break;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using RemoteWrite.Core.Configuration;
+using RemoteWrite.Hosting.Status;
 
 namespace RemoteWrite.Forwarder.Lag;
 
@@ -18,6 +19,7 @@ public static class LagServiceCollectionExtensions
         services.TryAddSingleton<BrokerBacklog>();
         services.AddHostedService(sp => sp.GetRequiredService<BrokerBacklog>());
         services.AddHostedService<LagReporter>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStatusSection, LagStatusSection>());
         return services;
     }
 }

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using RemoteWrite.Core.Azure.Status;
 using RemoteWrite.Core.Codec;
 using RemoteWrite.Core.Errors;
 using RemoteWrite.Core.Pipeline;
@@ -24,15 +25,22 @@ public static class RemoteWriteApi
 {
     public const string Path = "/api/v1/write";
 
-    /// <summary>Maps the endpoint: write authentication first (Security/), then the admission budget (RemoteWrite.Hosting/Admission).</summary>
+    /// <summary>The route value naming one destination: <c>/api/v1/write/{destination}</c> (several destinations only).</summary>
+    public const string DestinationRouteValue = "destination";
+
+    /// <summary>
+    /// Maps the endpoint, <c>/api/v1/write</c> and <c>/api/v1/write/{destination}</c>: write
+    /// authentication first (Security/), then the admission budget (RemoteWrite.Hosting/Admission).
+    /// </summary>
     public static IEndpointConventionBuilder MapRemoteWriteApi(this IEndpointRouteBuilder app) =>
-        app.MapPost(Path, HandleAsync).DisableAntiforgery().RequireWriteAuthentication().RequireAdmission(AdmissionEstimate.PerDeclaredByte);
+        app.MapPost(Path + "/{" + DestinationRouteValue + "?}", HandleAsync).DisableAntiforgery().RequireWriteAuthentication().RequireAdmission(AdmissionEstimate.PerDeclaredByte);
 
     private static async Task HandleAsync(
         HttpContext context,
         WriteRequestPreparer preparer,
         IWriteSink sink,
         ReceiverMetrics metrics,
+        IngestionStatus status,
         IOptions<ReceiverOptions> options,
         ILoggerFactory loggers)
     {
@@ -43,23 +51,30 @@ public static class RemoteWriteApi
         // after its remote_timeout (30 s), and an answer it never reads only makes it send again.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         deadline.CancelAfter(answer.RequestDeadline);
-        int status;
+        int code;
         try
         {
-            status = await AnswerAsync(context, preparer, sink, metrics, answer, loggers, deadline.Token);
+            code = await AnswerAsync(context, preparer, sink, metrics, status, answer, loggers, deadline.Token);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
         {
             // Out of time: nothing was answered 2xx, so nothing is lost; the sender sends it again.
-            status = await RetryAsync(context, answer, null, $"not delivered within the request deadline of {answer.RequestDeadline.TotalSeconds:0.#} s, try again", loggers);
+            code = await RetryAsync(context, answer, null, $"not delivered within the request deadline of {answer.RequestDeadline.TotalSeconds:0.#} s, try again", loggers);
         }
 
-        metrics.Answered(status, Stopwatch.GetElapsedTime(started).TotalSeconds);
+        metrics.Answered(code, Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
-    private static async Task<int> AnswerAsync(HttpContext context, WriteRequestPreparer preparer, IWriteSink sink, ReceiverMetrics metrics, ReceiverOptions options, ILoggerFactory loggers, CancellationToken cancellationToken)
+    private static async Task<int> AnswerAsync(HttpContext context, WriteRequestPreparer preparer, IWriteSink sink, ReceiverMetrics metrics, IngestionStatus status, ReceiverOptions options, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var request = context.Request;
+        var destination = request.RouteValues[DestinationRouteValue] as string;
+        var routed = sink as IRoutedWriteSink;
+        if (destination is not null && (routed is null || !routed.Knows(destination)))
+        {
+            return await PlainAsync(context, 404, routed is null ? "no destinations are configured (DESTINATIONS_FILE); write to " + Path : $"no destination named '{destination}'");
+        }
+
         var limit = preparer.Limits.MaxRequestBytes;
         if (request.ContentLength > limit)
         {
@@ -101,13 +116,21 @@ public static class RemoteWriteApi
             // From here the request holds only its parts while they are delivered.
             lease?.TryResize(prepared.PartBytes);
             metrics.Received(prepared.Received);
+            status.RecordReceived(prepared.Received);
             foreach (var (reason, counts) in prepared.Dropped)
             {
                 metrics.Dropped(reason, counts);
+                status.RecordDropped(reason, counts.Points);
             }
 
-            var result = prepared.Parts.Count == 0
-                ? SinkResult.Delivered
+            if (prepared.TruncatedSeries > 0)
+            {
+                metrics.Truncated(prepared.TruncatedSeries);
+                status.RecordTruncated(prepared.TruncatedSeries);
+            }
+
+            var result = prepared.Parts.Count == 0 ? SinkResult.Delivered
+                : routed is not null ? await routed.DeliverAsync(prepared, new WriteAddress(destination, name => request.Headers.TryGetValue(name, out var value) ? value.ToString() : null), cancellationToken)
                 : await sink.DeliverAsync(prepared, cancellationToken);
 
             switch (result.Status)

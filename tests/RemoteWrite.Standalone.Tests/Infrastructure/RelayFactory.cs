@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using RemoteWrite.Core.Azure;
+using RemoteWrite.Core.Azure.Check;
 using RemoteWrite.Core.Identity;
 using RemoteWrite.Core.Azure.Reporting;
 
@@ -62,6 +63,7 @@ public sealed class RelayFactory(IDictionary<string, string?>? settings = null, 
 
             services.AddSingleton(new PublishSummaryOutput(SummaryOutput));
             services.AddHttpClient(AzureMonitorSender.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => Azure);
+            services.AddHttpClient(ConnectionCheck.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => Azure);
         });
     }
 }
