@@ -39,18 +39,47 @@ public sealed class DaprDestinationsPublisher : IRoutedWriteSink
     {
         var whole = _router.Whole(address, out var byLabel);
         var results = new List<SinkResult>();
-        if (byLabel)
+        var bySeries = new List<(DestinationSettings Destination, List<int>? Series)>();
+
+        // A destination with its own relabel rules gets its series re-encoded; the others the parts as they are.
+        foreach (var destination in whole)
+        {
+            if (destination.Relabel.IsEmpty)
+            {
+                results.Add(await PublishAsync(destination, write.Parts, cancellationToken));
+            }
+            else
+            {
+                bySeries.Add((destination, null));
+            }
+        }
+
+        if (byLabel || bySeries.Count > 0)
         {
             using var decoded = new DecodedWrite(write.Parts, _limits.MaxDecodedBytes);
-            var selections = _router.ByLabel(decoded, out var unrouted);
-            if (unrouted > 0)
+            if (byLabel)
             {
-                _metrics.Unrouted(unrouted);
+                var selections = _router.ByLabel(decoded, out var unrouted);
+                foreach (var (destination, series) in selections)
+                {
+                    bySeries.Add((destination, series));
+                }
+
+                if (unrouted > 0)
+                {
+                    _metrics.Unrouted(unrouted);
+                }
             }
 
-            foreach (var (destination, series) in selections)
+            foreach (var (destination, chosen) in bySeries)
             {
-                var parts = decoded.Encode(series, withMetadata: true, _options.MaxMessageBytes);
+                var series = chosen ?? [.. Enumerable.Range(0, decoded.SeriesCount)];
+                var parts = decoded.Encode(series, withMetadata: true, _options.MaxMessageBytes, destination.Relabel, out var relabelled);
+                if (!relabelled.IsEmpty)
+                {
+                    _metrics.Relabelled(destination.Name, relabelled.Points);
+                }
+
                 try
                 {
                     results.Add(await PublishAsync(destination, parts, cancellationToken));
@@ -63,11 +92,6 @@ public sealed class DaprDestinationsPublisher : IRoutedWriteSink
                     }
                 }
             }
-        }
-
-        foreach (var destination in whole)
-        {
-            results.Add(await PublishAsync(destination, write.Parts, cancellationToken));
         }
 
         if (results.Count == 0)

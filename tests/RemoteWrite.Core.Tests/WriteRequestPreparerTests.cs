@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Microsoft.Extensions.Time.Testing;
 using RemoteWrite.Core.Batching;
+using RemoteWrite.Core.Buffers;
 using RemoteWrite.Core.Codec;
 using RemoteWrite.Core.Errors;
 using RemoteWrite.Core.Filters;
@@ -23,6 +24,32 @@ public sealed class WriteRequestPreparerTests
         Assert.Equal(body, Assert.Single(prepared.Parts).Compressed.ToArray());
         Assert.Equal(500, prepared.Received.Samples);
         Assert.Empty(prepared.Dropped);
+    }
+
+    [Fact]
+    public void A_pooled_body_needing_no_change_becomes_the_part_without_a_copy()
+    {
+        var body = PooledBuffer.CopyOf(TestBodies.Compressed(TestBodies.KubernetesScrape(200, Now.ToUnixTimeMilliseconds())));
+        using var prepared = _preparer.Prepare(body, RemoteWriteHeaders.V1ContentType, "snappy");
+        Assert.True(prepared.ForwardedAsReceived);
+        Assert.True(Assert.Single(prepared.Parts).Compressed.Span == body.Span, "the part is the received buffer itself");
+        Assert.Equal(body.Capacity, prepared.PartBytes);
+    }
+
+    [Fact]
+    public void A_pooled_body_that_is_rewritten_or_refused_is_given_back()
+    {
+        var old = PooledBuffer.CopyOf(TestBodies.Compressed(TestBodies.Request(TestBodies.Series("up", 4, Now.ToUnixTimeMilliseconds() - 3_600_000))));
+        using (var prepared = _preparer.Prepare(old, null, null))
+        {
+            Assert.Empty(prepared.Parts);
+        }
+
+        Assert.Throws<ObjectDisposedException>(() => old.Memory);
+
+        var bad = PooledBuffer.CopyOf([1, 2, 3]);
+        Assert.Equal(400, Assert.Throws<RemoteWriteException>(() => _preparer.Prepare(bad, null, null)).StatusCode);
+        Assert.Throws<ObjectDisposedException>(() => bad.Memory);
     }
 
     [Fact]

@@ -41,6 +41,77 @@ public sealed class WriteRequestScannerTests
     }
 
     [Fact]
+    public void Labels_and_samples_encoded_unusually_scan_as_the_usual_encoding()
+    {
+        // The scanner reads the usual layout without a reader; other valid layouts take the general path.
+        var longValue = new string('v', 200); // a 2-byte length prefix
+        var usual = new WriteRequest
+        {
+            Timeseries =
+            {
+                TestBodies.Series("up", 0, 0, ("job", longValue), ("zone", "")),
+            },
+        };
+        usual.Timeseries[0].Samples.Add(new Sample { Value = 0, Timestamp = 1_000 });
+        usual.Timeseries[0].Samples.Add(new Sample { Value = 2.5, Timestamp = 3_000 });
+
+        // The same series by hand: a label value before its name, an empty value omitted, a sample
+        // timestamp before its value, and a zero value omitted.
+        var series = new List<byte>();
+        series.AddRange(Label(Field(2, "up"u8), Field(1, "__name__"u8)));
+        series.AddRange(Label(Field(1, "job"u8), Field(2, System.Text.Encoding.ASCII.GetBytes(longValue))));
+        series.AddRange(Label(Field(1, "zone"u8)));
+        series.AddRange(Bytes(2, [0x10, .. Varint(1_000)]));
+        series.AddRange(Bytes(2, [0x10, .. Varint(3_000), 0x09, .. BitConverter.GetBytes(2.5)]));
+        var unusual = Bytes(1, [.. series]);
+
+        using var scanner = new WriteRequestScanner();
+        var expected = scanner.Scan(usual.ToByteArray());
+        var expectedSeries = scanner.Series[0];
+        var actual = scanner.Scan(unusual);
+        var actualSeries = scanner.Series[0];
+
+        Assert.Equal(usual, WriteRequest.Parser.ParseFrom(unusual));
+        Assert.Equal(expected, actual);
+        Assert.Equal((1_000L, 3_000L, 2), (actual.MinTimestamp, actual.MaxTimestamp, actual.Samples));
+        Assert.Equal((3, 8, 200), (actualSeries.LabelCount, actualSeries.MaxLabelNameBytes, actualSeries.MaxLabelValueBytes));
+        Assert.Equal((expectedSeries.LabelCount, expectedSeries.MaxLabelNameBytes, expectedSeries.MaxLabelValueBytes), (actualSeries.LabelCount, actualSeries.MaxLabelNameBytes, actualSeries.MaxLabelValueBytes));
+
+        static byte[] Label(params byte[][] fields) => Bytes(1, [.. fields.SelectMany(f => f)]);
+        static byte[] Field(int field, ReadOnlySpan<byte> value) => Bytes(field, value.ToArray());
+        static byte[] Bytes(int field, byte[] value) => [(byte)((field << 3) | 2), .. Varint((ulong)value.Length), .. value];
+        static byte[] Varint(ulong value)
+        {
+            var bytes = new byte[10];
+            return bytes[..ProtoWriter.WriteVarint(bytes, value)];
+        }
+    }
+
+    [Fact]
+    public void A_pooled_scanner_forgets_the_previous_request()
+    {
+        var big = TestBodies.KubernetesScrape(300, 5_000).ToByteArray();
+        var small = TestBodies.Request(TestBodies.Series("up", 2, 9_000)).ToByteArray();
+        var scanner = ScannerPool.Rent();
+        Assert.Equal(300, scanner.Scan(big).Series);
+        ScannerPool.Return(scanner);
+
+        scanner = ScannerPool.Rent();
+        try
+        {
+            Assert.True(scanner.Summary.IsEmpty);
+            Assert.Equal(0, scanner.Series.Length);
+            var summary = scanner.Scan(small);
+            Assert.Equal((1, 2, 9_000L), (summary.Series, summary.Samples, summary.MinTimestamp));
+            Assert.Equal(1, scanner.Series.Length);
+        }
+        finally
+        {
+            ScannerPool.Return(scanner);
+        }
+    }
+
+    [Fact]
     public void Golden_bodies_hold_samples_and_metadata()
     {
         using var scanner = new WriteRequestScanner();

@@ -15,8 +15,7 @@ public sealed class IngressDestinationsTests : IAsyncLifetime
     private readonly InMemoryBroker _broker = new(DaprNames.PubSub);
     private readonly string _file = Path.Combine(Path.GetTempPath(), $"destinations-{Guid.NewGuid():N}.yaml");
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
-    private DaprSidecarStandIn? _sidecar;
-    private ServiceProcess? _ingress;
+    private LoneIngress? _ingress;
 
     public async Task InitializeAsync()
     {
@@ -29,16 +28,7 @@ public sealed class IngressDestinationsTests : IAsyncLifetime
                 route: {label: team, values: [b]}
               - name: platform
             """);
-        var port = FreePort.Next();
-        _sidecar = await DaprSidecarStandIn.StartAsync(new SidecarOptions
-        {
-            AppId = DaprNames.IngressAppId,
-            AppAddress = new Uri($"http://127.0.0.1:{port}"),
-            DaprApiToken = DaprStack.Secret(),
-        }, new DaprNetwork(_broker));
-        _ingress = DaprStack.DaprApp("RemoteWrite.Ingress", port, DaprStack.With(_sidecar.AppEnvironment, new Dictionary<string, string> { ["DESTINATIONS_FILE"] = _file }));
-        _ingress.Start();
-        await _ingress.WaitUntilAsync("/ready", TimeSpan.FromSeconds(60));
+        _ingress = await LoneIngress.StartAsync(_broker, new Dictionary<string, string> { ["DESTINATIONS_FILE"] = _file });
     }
 
     private string[] InstancesOn(string destination) =>
@@ -60,9 +50,9 @@ public sealed class IngressDestinationsTests : IAsyncLifetime
             RemoteWriteBodies.Series("up", now, 1, ("instance", "host-1"), ("team", "b")),
             RemoteWriteBodies.Series("up", now, 1, ("instance", "host-2")));
 
-        using var routed = await _http.SendAsync(RemoteWriteBodies.Post(new Uri(_ingress!.Address, "/api/v1/write"), body));
-        using var named = await _http.SendAsync(RemoteWriteBodies.Post(new Uri(_ingress.Address, "/api/v1/write/team-b"), body));
-        using var unknown = await _http.SendAsync(RemoteWriteBodies.Post(new Uri(_ingress.Address, "/api/v1/write/team-z"), body));
+        using var routed = await _http.SendAsync(RemoteWriteBodies.Post(_ingress!.WriteUrl(), body));
+        using var named = await _http.SendAsync(RemoteWriteBodies.Post(_ingress.WriteUrl("/api/v1/write/team-b"), body));
+        using var unknown = await _http.SendAsync(RemoteWriteBodies.Post(_ingress.WriteUrl("/api/v1/write/team-z"), body));
 
         Assert.Equal(HttpStatusCode.NoContent, routed.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, named.StatusCode);
@@ -75,10 +65,9 @@ public sealed class IngressDestinationsTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        _ingress?.Dispose();
-        if (_sidecar is not null)
+        if (_ingress is not null)
         {
-            await _sidecar.DisposeAsync();
+            await _ingress.DisposeAsync();
         }
 
         _http.Dispose();

@@ -12,29 +12,19 @@ public sealed class IngressRelabelTests : IAsyncLifetime
     private readonly InMemoryBroker _broker = new(DaprNames.PubSub);
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private readonly string _rules = Path.Combine(Path.GetTempPath(), $"ingress-relabel-{Guid.NewGuid():N}.yaml");
-    private DaprSidecarStandIn? _sidecar;
-    private ServiceProcess? _ingress;
+    private LoneIngress? _ingress;
 
     [Fact]
     public async Task Dropped_series_are_not_published_and_are_counted()
     {
         File.WriteAllText(_rules, "- {source_labels: [__name__], regex: 'go_.*', action: drop}\n- {regex: instance, action: labeldrop}\n");
-        var port = FreePort.Next();
-        _sidecar = await DaprSidecarStandIn.StartAsync(new SidecarOptions
-        {
-            AppId = DaprNames.IngressAppId,
-            AppAddress = new Uri($"http://127.0.0.1:{port}"),
-            DaprApiToken = DaprStack.Secret(),
-        }, new DaprNetwork(_broker));
-        _ingress = DaprStack.DaprApp("RemoteWrite.Ingress", port, DaprStack.With(_sidecar.AppEnvironment, new Dictionary<string, string> { ["RELABEL_CONFIG_FILE"] = _rules }));
-        _ingress.Start();
-        await _ingress.WaitUntilAsync("/ready", TimeSpan.FromSeconds(60));
+        _ingress = await LoneIngress.StartAsync(_broker, new Dictionary<string, string> { ["RELABEL_CONFIG_FILE"] = _rules });
 
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var body = RemoteWriteBodies.Compress(
             RemoteWriteBodies.Series("go_goroutines", now, 1, ("instance", "a")),
             RemoteWriteBodies.Series("up", now, 1, ("instance", "a"), ("job", "j")));
-        using var response = await _http.SendAsync(RemoteWriteBodies.Post(new Uri(_ingress.Address, "/api/v1/write"), body));
+        using var response = await _http.SendAsync(RemoteWriteBodies.Post(_ingress.WriteUrl(), body));
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
 
         var message = Assert.Single(_broker.Messages(DaprNames.PubSub, DaprNames.Topic));
@@ -43,7 +33,7 @@ public sealed class IngressRelabelTests : IAsyncLifetime
         var series = Assert.Single(published.Timeseries);
         Assert.Equal([("__name__", "up"), ("job", "j")], series.Labels.Select(l => (l.Name, l.Value)).ToArray());
 
-        var metrics = await _http.GetStringAsync(new Uri(_ingress.Address, "/metrics"));
+        var metrics = await _http.GetStringAsync(new Uri(_ingress.Process.Address, "/metrics"));
         Assert.Equal(1, PrometheusText.Sum(metrics, "remotewrite_receiver_dropped_total", "reason=\"relabel\""));
     }
 
@@ -51,10 +41,9 @@ public sealed class IngressRelabelTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        _ingress?.Dispose();
-        if (_sidecar is not null)
+        if (_ingress is not null)
         {
-            await _sidecar.DisposeAsync();
+            await _ingress.DisposeAsync();
         }
 
         _http.Dispose();

@@ -15,7 +15,7 @@ public sealed class IngressWriteAuthTests : IAsyncLifetime
     private const string SecretName = "remotewrite-write-auth";
     private readonly InMemoryBroker _broker = new(DaprNames.PubSub);
     private readonly Dictionary<string, string> _secret = new() { ["bearer-tokens"] = "# prometheus\ntok-" + Guid.NewGuid().ToString("N") };
-    private DaprSidecarStandIn? _sidecar;
+    private LoneIngress? _lone;
     private ServiceProcess? _ingress;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
@@ -23,20 +23,15 @@ public sealed class IngressWriteAuthTests : IAsyncLifetime
 
     private async Task StartAsync(Dictionary<string, string> settings, Func<ServiceProcess, Task>? waitReady = null)
     {
-        var port = FreePort.Next();
-        _sidecar = await DaprSidecarStandIn.StartAsync(new SidecarOptions
-        {
-            AppId = DaprNames.IngressAppId,
-            AppAddress = new Uri($"http://127.0.0.1:{port}"),
-            DaprApiToken = DaprStack.Secret(),
-            SecretStores = new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>>
+        _lone = await LoneIngress.StartAsync(
+            _broker,
+            settings,
+            new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>>
             {
                 [DaprNames.SecretStore] = new Dictionary<string, IReadOnlyDictionary<string, string>> { [SecretName] = _secret },
             },
-        }, new DaprNetwork(_broker));
-        _ingress = DaprStack.DaprApp("RemoteWrite.Ingress", port, DaprStack.With(_sidecar.AppEnvironment, settings));
-        _ingress.Start();
-        await (waitReady ?? (p => p.WaitUntilAsync("/ready", TimeSpan.FromSeconds(60))))(_ingress);
+            waitReady: waitReady);
+        _ingress = _lone.Process;
     }
 
     private async Task<HttpStatusCode> WriteAsync(string? token)
@@ -109,10 +104,9 @@ public sealed class IngressWriteAuthTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        _ingress?.Dispose();
-        if (_sidecar is not null)
+        if (_lone is not null)
         {
-            await _sidecar.DisposeAsync();
+            await _lone.DisposeAsync();
         }
 
         _http.Dispose();

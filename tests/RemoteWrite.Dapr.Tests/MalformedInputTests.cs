@@ -14,46 +14,39 @@ namespace RemoteWrite.Dapr.Tests;
 [Slow]
 public sealed class MalformedInputTests(ITestOutputHelper output) : IAsyncDisposable
 {
-    private DaprSidecarStandIn? _sidecar;
-    private ServiceProcess? _ingress;
+    private LoneIngress? _lone;
 
     [Fact]
     public async Task Every_bad_body_gets_a_4xx_and_the_ingress_stays_up_and_under_300_MB()
     {
-        var port = FreePort.Next();
-        _sidecar = await DaprSidecarStandIn.StartAsync(new SidecarOptions
-        {
-            AppId = DaprNames.IngressAppId,
-            AppAddress = new Uri($"http://127.0.0.1:{port}"),
-            DaprApiToken = DaprStack.Secret(),
-            MtlsEnabled = DaprYaml.MtlsEnabled(),
-        }, new DaprNetwork(new InMemoryBroker(DaprNames.PubSub)));
-        _ingress = DaprStack.DaprApp("RemoteWrite.Ingress", port, DaprStack.With(_sidecar.AppEnvironment, new Dictionary<string, string>
-        {
-            ["Ingress__Destination"] = DaprStack.Destination,
-            ["Logging__LogLevel__Default"] = "Warning",
-        }));
-        _ingress.Start();
-        await _ingress.WaitUntilAsync("/ready", TimeSpan.FromSeconds(90));
+        _lone = await LoneIngress.StartAsync(
+            new InMemoryBroker(DaprNames.PubSub),
+            new Dictionary<string, string>
+            {
+                ["Ingress__Destination"] = DaprStack.Destination,
+                ["Logging__LogLevel__Default"] = "Warning",
+            },
+            mtls: DaprYaml.MtlsEnabled(),
+            waitReady: p => p.WaitUntilAsync("/ready", TimeSpan.FromSeconds(90)));
+        var ingress = _lone.Process;
         var bodies = new MalformedBodies(MalformedSuite.Seed, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         output.WriteLine($"MALFORMED_SEED={bodies.Seed} MALFORMED_COUNT={MalformedSuite.Count}");
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
 
-        var report = await MalformedRun.RunAsync(new Uri(_ingress.Address, "/api/v1/write"), _ingress.Pid, bodies, MalformedSuite.Count, MalformedSuite.Concurrency, probes: 10, timeout.Token);
+        var report = await MalformedRun.RunAsync(new Uri(ingress.Address, "/api/v1/write"), ingress.Pid, bodies, MalformedSuite.Count, MalformedSuite.Concurrency, probes: 10, timeout.Token);
         output.WriteLine(report.Table("dapr ingress"));
 
         using var http = new HttpClient();
-        using var health = await http.GetAsync(new Uri(_ingress.Address, "/health"));
+        using var health = await http.GetAsync(new Uri(ingress.Address, "/health"));
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        MalformedSuite.AssertRefusedEverything(report, MalformedSuite.Count, _ingress.HasExited);
+        MalformedSuite.AssertRefusedEverything(report, MalformedSuite.Count, ingress.HasExited);
     }
 
     public async ValueTask DisposeAsync()
     {
-        _ingress?.Dispose();
-        if (_sidecar is not null)
+        if (_lone is not null)
         {
-            await _sidecar.DisposeAsync();
+            await _lone.DisposeAsync();
         }
     }
 }

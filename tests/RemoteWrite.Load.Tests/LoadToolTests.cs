@@ -27,6 +27,51 @@ public sealed class LoadToolTests
         Assert.NotNull(ProcessCpu.Read(Environment.ProcessId));
     }
 
+    [Fact]
+    public void Parses_a_fixed_rate_and_churn_and_refuses_a_negative_rate()
+    {
+        var options = LoadOptions.Parse(["--url", "http://127.0.0.1:8081/api/v1/write", "--rate", "12.5", "--churn", "--first-body", "100", "--series", "10"]);
+        Assert.Equal(12.5, options.Rate);
+        Assert.True(options.Churn);
+        Assert.Equal(100, options.FirstBody);
+        Assert.Equal(10, options.SamplesPerRequest);
+        Assert.False(LoadOptions.Parse(["--url", "http://127.0.0.1:8081/api/v1/write"]).Churn);
+        Assert.Throws<ArgumentException>(() => LoadOptions.Parse(["--url", "http://127.0.0.1:8081/api/v1/write", "--rate", "-1"]));
+    }
+
+    [Fact]
+    public void A_set_of_bodies_holds_new_series_in_every_body()
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var bodies = BodyFactory.CreateSet(1, firstIndex: 40, count: 3, seriesCount: 50, samplesPerSeries: 1, now);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var body in bodies)
+        {
+            using var decoded = SnappyCodec.Decode(body);
+            var request = Core.Protocol.V1.WriteRequest.Parser.ParseFrom(decoded.Span);
+            Assert.Equal(50, request.Timeseries.Count);
+            foreach (var series in request.Timeseries)
+            {
+                Assert.True(seen.Add(series.Labels.ToString()), "a series repeats across bodies");
+            }
+        }
+
+        // The same index gives the same series again: a load that is not churn reuses them.
+        Assert.Equal(bodies[1], BodyFactory.CreateSet(1, 41, 1, 50, 1, now)[0]);
+    }
+
+    [Fact]
+    public void Latency_percentiles_are_nearest_rank_over_2xx_answers()
+    {
+        var latencies = Enumerable.Range(1, 100).Select(i => TimeSpan.FromMilliseconds(i)).Reverse().ToArray();
+        var result = new LoadResult(new Dictionary<int, int> { [204] = 100, [503] = 3 }, 1000, TimeSpan.FromSeconds(1), new Dictionary<int, TimeSpan?>(), 10, latencies);
+        Assert.Equal(TimeSpan.FromMilliseconds(50), result.LatencyPercentile(50));
+        Assert.Equal(TimeSpan.FromMilliseconds(99), result.LatencyPercentile(99));
+        Assert.Equal(100, result.Accepted);
+        Assert.Equal(3, result.NotAccepted);
+        Assert.Equal(TimeSpan.Zero, (result with { Latencies = [] }).LatencyPercentile(99));
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
@@ -46,22 +91,38 @@ public sealed class LoadToolTests
     [Fact]
     public async Task Sends_a_bounded_number_of_requests_and_counts_answers()
     {
-        // A tiny loopback receiver that answers 204 to every request.
+        var result = await RunAgainstLoopbackAsync("--requests", "20", "--series", "10", "--concurrency", "2", "--max-seconds", "20");
+
+        Assert.Equal(20, result.Statuses[204]);
+        Assert.Equal(200, result.SamplesAccepted);
+        Assert.Contains("samples accepted: 200", result.Format());
+    }
+
+    [Fact]
+    public async Task A_fixed_rate_starts_requests_on_schedule_and_stops_at_the_time_limit()
+    {
+        // 20 requests per second for 1 s: requests 0..19 are due before the limit, whatever the concurrency allows.
+        var result = await RunAgainstLoopbackAsync("--rate", "20", "--series", "10", "--concurrency", "16", "--max-seconds", "1");
+
+        Assert.Equal(20, result.Statuses[204]);
+        Assert.Equal(20, result.Latencies.Count);
+        Assert.True(result.Elapsed >= TimeSpan.FromSeconds(0.9), $"20 requests at 20/s ended after {result.Elapsed.TotalSeconds:0.00} s");
+    }
+
+    // The load tool with these options against a tiny loopback receiver that answers 204 to every request.
+    private static async Task<LoadResult> RunAgainstLoopbackAsync(params string[] options)
+    {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var server = ServeAsync(listener, stop.Token);
 
-        var options = LoadOptions.Parse(["--url", $"http://127.0.0.1:{port}/api/v1/write", "--requests", "20", "--series", "10", "--concurrency", "2", "--max-seconds", "20"]);
         using var client = new HttpClient();
-        var result = await new LoadRunner(options, client).RunAsync(CancellationToken.None);
-
-        Assert.Equal(20, result.Statuses[204]);
-        Assert.Equal(200, result.SamplesAccepted);
-        Assert.Contains("samples accepted: 200", result.Format());
+        var result = await new LoadRunner(LoadOptions.Parse(["--url", $"http://127.0.0.1:{port}/api/v1/write", .. options]), client).RunAsync(CancellationToken.None);
         await stop.CancelAsync();
         await server;
+        return result;
     }
 
     private static async Task ServeAsync(TcpListener listener, CancellationToken cancellationToken)

@@ -7,10 +7,25 @@ namespace RemoteWrite.Load;
 
 /// <summary>
 /// Remote-write bodies shaped like a Kubernetes scrape (8 labels a series), stamped with the
-/// current time so a receiver keeps them. Series differ between bodies so a store sees them all.
+/// current time so a receiver keeps them. Series differ between bodies (by index) so a store sees them all.
 /// </summary>
 internal static class BodyFactory
 {
+    /// <summary>
+    /// Bodies <paramref name="firstIndex"/> … <paramref name="firstIndex"/> + <paramref name="count"/> − 1, compressed:
+    /// each holds series no other index holds, so a set of never-used indexes is a high-churn load.
+    /// </summary>
+    public static byte[][] CreateSet(int protocol, int firstIndex, int count, int seriesCount, int samplesPerSeries, long nowMs)
+    {
+        var bodies = new byte[count][];
+        for (var i = 0; i < count; i++)
+        {
+            bodies[i] = Create(protocol, firstIndex + i, seriesCount, samplesPerSeries, nowMs);
+        }
+
+        return bodies;
+    }
+
     public static byte[] Create(int protocol, int index, int seriesCount, int samplesPerSeries, long nowMs) =>
         SnappyCodec.EncodeToArray(protocol == 2
             ? V2Request(index, seriesCount, samplesPerSeries, nowMs).ToByteArray()

@@ -25,4 +25,21 @@ public static class PeakMemory
 
         return null;
     }
+
+    /// <summary>
+    /// Starts a new peak at the current RSS (writes 5 to <c>/proc/PID/clear_refs</c>), so a later
+    /// <see cref="Of"/> tells the peak of one phase; false where the kernel refuses it.
+    /// </summary>
+    public static bool Reset(int pid)
+    {
+        try
+        {
+            File.WriteAllText($"/proc/{pid}/clear_refs", "5");
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
 }

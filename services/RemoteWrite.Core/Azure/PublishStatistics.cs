@@ -2,64 +2,39 @@ namespace RemoteWrite.Core.Azure;
 
 /// <summary>
 /// Totals since the last look, for the side car's per-minute line (CONTRACT.md §3): POSTs that
-/// Azure accepted or not, their bytes and durations. Thread-safe; <see cref="TakeSnapshot"/> resets.
+/// Azure accepted or not, their bytes and durations. Thread-safe without a lock (every part records
+/// here); <see cref="TakeSnapshot"/> resets. A record that lands during a snapshot may count partly
+/// in this interval and partly in the next, never twice and never lost.
 /// </summary>
 public sealed class PublishStatistics
 {
-    private readonly Lock _gate = new();
     private long _succeeded;
     private long _failed;
     private long _bytes;
-    private double _seconds;
+    private long _durationTicks;
     private long _retried;
     private long _dropped;
 
     public void Record(bool succeeded, int bytes, TimeSpan duration)
     {
-        lock (_gate)
-        {
-            if (succeeded)
-            {
-                _succeeded++;
-            }
-            else
-            {
-                _failed++;
-            }
-
-            _bytes += bytes;
-            _seconds += duration.TotalSeconds;
-        }
+        Interlocked.Increment(ref succeeded ? ref _succeeded : ref _failed);
+        Interlocked.Add(ref _bytes, bytes);
+        Interlocked.Add(ref _durationTicks, duration.Ticks);
     }
 
     /// <summary>Messages handed back to the broker to be delivered again (the Dapr forwarder's RETRY).</summary>
-    public void RecordRetried(int messages)
-    {
-        lock (_gate)
-        {
-            _retried += messages;
-        }
-    }
+    public void RecordRetried(int messages) => Interlocked.Add(ref _retried, messages);
 
     /// <summary>Samples and histogram points dropped on purpose (counted by reason in the metrics).</summary>
-    public void RecordDropped(int points)
-    {
-        lock (_gate)
-        {
-            _dropped += points;
-        }
-    }
+    public void RecordDropped(int points) => Interlocked.Add(ref _dropped, points);
 
-    public PublishSnapshot TakeSnapshot()
-    {
-        lock (_gate)
-        {
-            var snapshot = new PublishSnapshot(_succeeded, _failed, _bytes, _seconds, _retried, _dropped);
-            _succeeded = _failed = _bytes = _retried = _dropped = 0;
-            _seconds = 0;
-            return snapshot;
-        }
-    }
+    public PublishSnapshot TakeSnapshot() => new(
+        Interlocked.Exchange(ref _succeeded, 0),
+        Interlocked.Exchange(ref _failed, 0),
+        Interlocked.Exchange(ref _bytes, 0),
+        TimeSpan.FromTicks(Interlocked.Exchange(ref _durationTicks, 0)).TotalSeconds,
+        Interlocked.Exchange(ref _retried, 0),
+        Interlocked.Exchange(ref _dropped, 0));
 }
 
 /// <summary>One interval's totals and the averages the side car logs.</summary>

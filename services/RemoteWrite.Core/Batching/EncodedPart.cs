@@ -31,5 +31,8 @@ public sealed class EncodedPart : IDisposable
 
     public ScanSummary Summary { get; }
 
+    /// <summary>Pooled bytes this part holds while it waits: its array (a received body's may be larger than the body).</summary>
+    public long PooledBytes => _owned?.Capacity ?? Buffers.BytePool.RentedLength(Length);
+
     public void Dispose() => _owned?.Dispose();
 }

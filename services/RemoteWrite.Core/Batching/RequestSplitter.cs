@@ -69,12 +69,12 @@ public static class RequestSplitter
             return 0;
         }
 
-        writer.Clear();
         int samples = 0, histograms = 0, exemplars = 0;
         long min = long.MaxValue, maxTs = long.MinValue;
+        long bytes = 0;
         foreach (ref readonly var s in group)
         {
-            writer.Write(s.Field(request));
+            bytes += s.Length;
             samples += s.Samples;
             histograms += s.Histograms;
             exemplars += s.Exemplars;
@@ -82,12 +82,30 @@ public static class RequestSplitter
             maxTs = Math.Max(maxTs, s.MaxTimestamp);
         }
 
-        foreach (ref readonly var m in metadata)
+        // Series lie one after another in the request: a group without metadata whose series are
+        // adjacent is compressed where it lies, without copying it first.
+        ReadOnlySpan<byte> decoded;
+        if (metadata.IsEmpty && !group.IsEmpty && group[^1].Start + group[^1].Length - group[0].Start == bytes)
         {
-            writer.Write(m.Field(request));
+            decoded = request.Slice(group[0].Start, (int)bytes);
+        }
+        else
+        {
+            writer.Clear();
+            foreach (ref readonly var s in group)
+            {
+                writer.Write(s.Field(request));
+            }
+
+            foreach (ref readonly var m in metadata)
+            {
+                writer.Write(m.Field(request));
+            }
+
+            decoded = writer.WrittenSpan;
         }
 
-        var compressed = SnappyCodec.Encode(writer.WrittenSpan);
+        var compressed = SnappyCodec.Encode(decoded);
         if (compressed.Length <= max || (group.Length <= 1 && metadata.IsEmpty) || (group.IsEmpty && metadata.Length <= 1))
         {
             if (compressed.Length <= max)

@@ -27,6 +27,9 @@ public sealed class PooledBuffer : IDisposable
 
     public int Length { get; private set; }
 
+    /// <summary>The length of the rented array: the memory this buffer holds.</summary>
+    public int Capacity => Array.Length;
+
     internal byte[] Array => _array ?? throw new ObjectDisposedException(nameof(PooledBuffer));
 
     public ReadOnlyMemory<byte> Memory => new(Array, 0, Length);

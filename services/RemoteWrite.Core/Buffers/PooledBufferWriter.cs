@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using RemoteWrite.Core.Errors;
 
 namespace RemoteWrite.Core.Buffers;
@@ -73,7 +74,19 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         return result;
     }
 
+    // Called for every write: the common case (room left) inlines to one comparison.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Ensure(int sizeHint)
+    {
+        if (sizeHint > 0 && sizeHint <= _array.Length - _length && _length + sizeHint <= MaxLength)
+        {
+            return;
+        }
+
+        Grow(sizeHint);
+    }
+
+    private void Grow(int sizeHint)
     {
         var needed = (long)_length + Math.Max(sizeHint, 1);
         if (needed > MaxLength)

@@ -73,6 +73,37 @@ public static class ProtoWriter
         WriteVarint(writer, value);
     }
 
+    // Span writers: for a caller that knows the size first and reserves it once (one bounds check
+    // per message instead of one per varint). Each writes at destination[at..] and moves at on.
+
+    /// <summary>Writes the tag and length prefix of a length-delimited field whose body follows.</summary>
+    public static void WriteLengthPrefix(Span<byte> destination, ref int at, int field, int length)
+    {
+        at += WriteVarint(destination[at..], ((uint)field << 3) | (uint)WireType.LengthDelimited);
+        at += WriteVarint(destination[at..], (ulong)length);
+    }
+
+    /// <summary>Writes a length-delimited field holding <paramref name="bytes"/>.</summary>
+    public static void WriteBytesField(Span<byte> destination, ref int at, int field, ReadOnlySpan<byte> bytes)
+    {
+        WriteLengthPrefix(destination, ref at, field, bytes.Length);
+        bytes.CopyTo(destination[at..]);
+        at += bytes.Length;
+    }
+
+    public static void WriteFixed64Field(Span<byte> destination, ref int at, int field, ulong bits)
+    {
+        at += WriteVarint(destination[at..], ((uint)field << 3) | (uint)WireType.Fixed64);
+        BinaryPrimitives.WriteUInt64LittleEndian(destination[at..], bits);
+        at += 8;
+    }
+
+    public static void WriteVarintField(Span<byte> destination, ref int at, int field, ulong value)
+    {
+        at += WriteVarint(destination[at..], ((uint)field << 3) | (uint)WireType.Varint);
+        at += WriteVarint(destination[at..], value);
+    }
+
     /// <summary>Size on the wire of a length-delimited field with a body of <paramref name="length"/> bytes.</summary>
     public static int LengthDelimitedSize(int field, int length) =>
         VarintSize(((uint)field << 3) | 2) + VarintSize((ulong)length) + length;

@@ -23,7 +23,8 @@ public static class V2ToV1Converter
         var symbols = new SymbolTable(request);
         try
         {
-            using var writer = new PooledBufferWriter(Math.Min(request.Length * 2 + 64, maxBytes), maxBytes);
+            // 1.0 spells out what 2.0 refers to: ~4 times the bytes for Kubernetes series; one rent, no growth.
+            using var writer = new PooledBufferWriter((int)Math.Min(request.Length * 4L + 64, maxBytes), maxBytes);
             HashSet<(uint Type, int Name, uint Help, uint Unit)>? metadata = null;
 
             var reader = new ProtoReader(request);
@@ -92,24 +93,27 @@ public static class V2ToV1Converter
             throw RemoteWriteException.Invalid("series without __name__ label");
         }
 
-        // Second pass: write it.
-        ProtoWriter.WriteLengthPrefix(writer, 1, size);
+        // Second pass: write it straight into the output, reserved once (its size is known).
+        var total = ProtoWriter.LengthDelimitedSize(1, size);
+        var destination = writer.GetSpan(total);
+        var at = 0;
+        ProtoWriter.WriteLengthPrefix(destination, ref at, 1, size);
         reader = new ProtoReader(series);
         while (reader.TryReadTag(out var field, out var wireType))
         {
             switch (field)
             {
                 case 1:
-                    WriteLabels(ref reader, wireType, request, ref symbols, writer, 1);
+                    WriteLabels(ref reader, request, ref symbols, destination, ref at);
                     break;
                 case 2:
-                    ProtoWriter.WriteBytesField(writer, 2, reader.ReadLengthDelimited());
+                    ProtoWriter.WriteBytesField(destination, ref at, 2, reader.ReadLengthDelimited());
                     break;
                 case 3:
-                    ProtoWriter.WriteBytesField(writer, 4, reader.ReadLengthDelimited());
+                    ProtoWriter.WriteBytesField(destination, ref at, 4, reader.ReadLengthDelimited());
                     break;
                 case 4:
-                    WriteExemplar(reader.ReadLengthDelimited(), request, ref symbols, writer);
+                    WriteExemplar(reader.ReadLengthDelimited(), request, ref symbols, destination, ref at);
                     break;
                 case 5:
                     ProtoReader.Expect(wireType, WireType.LengthDelimited);
@@ -125,6 +129,13 @@ public static class V2ToV1Converter
                     break;
             }
         }
+
+        if (at != total)
+        {
+            throw new InvalidOperationException($"2.0 to 1.0: wrote {at} bytes of a series sized {total}");
+        }
+
+        writer.Advance(total);
     }
 
     // labels_refs is packed (the proto3 default) but parsers must accept the unpacked form too.
@@ -165,16 +176,16 @@ public static class V2ToV1Converter
         return size;
     }
 
-    private static void WriteLabels(ref ProtoReader reader, WireType wireType, ReadOnlySpan<byte> request, ref SymbolTable symbols, PooledBufferWriter writer, int field)
+    private static void WriteLabels(ref ProtoReader reader, ReadOnlySpan<byte> request, ref SymbolTable symbols, Span<byte> destination, ref int at)
     {
         var refs = new ProtoReader(reader.ReadLengthDelimited());
         while (!refs.IsAtEnd)
         {
             var name = symbols.Get(request, refs.ReadUInt32());
             var value = symbols.Get(request, refs.ReadUInt32());
-            ProtoWriter.WriteLengthPrefix(writer, field, LabelSize(name.Length, value.Length));
-            ProtoWriter.WriteBytesField(writer, 1, name);
-            ProtoWriter.WriteBytesField(writer, 2, value);
+            ProtoWriter.WriteLengthPrefix(destination, ref at, 1, LabelSize(name.Length, value.Length));
+            ProtoWriter.WriteBytesField(destination, ref at, 1, name);
+            ProtoWriter.WriteBytesField(destination, ref at, 2, value);
         }
     }
 
@@ -211,22 +222,22 @@ public static class V2ToV1Converter
         return size;
     }
 
-    private static void WriteExemplar(ReadOnlySpan<byte> exemplar, ReadOnlySpan<byte> request, ref SymbolTable symbols, PooledBufferWriter writer)
+    private static void WriteExemplar(ReadOnlySpan<byte> exemplar, ReadOnlySpan<byte> request, ref SymbolTable symbols, Span<byte> destination, ref int at)
     {
-        ProtoWriter.WriteLengthPrefix(writer, 3, ExemplarSize(exemplar, request, ref symbols));
+        ProtoWriter.WriteLengthPrefix(destination, ref at, 3, ExemplarSize(exemplar, request, ref symbols));
         var reader = new ProtoReader(exemplar);
         while (reader.TryReadTag(out var field, out var wireType))
         {
             switch (field)
             {
                 case 1:
-                    WriteLabels(ref reader, wireType, request, ref symbols, writer, 1);
+                    WriteLabels(ref reader, request, ref symbols, destination, ref at);
                     break;
                 case 2:
-                    ProtoWriter.WriteFixed64Field(writer, 2, reader.ReadFixed64());
+                    ProtoWriter.WriteFixed64Field(destination, ref at, 2, reader.ReadFixed64());
                     break;
                 case 3:
-                    ProtoWriter.WriteVarintField(writer, 3, reader.ReadVarint());
+                    ProtoWriter.WriteVarintField(destination, ref at, 3, reader.ReadVarint());
                     break;
                 default:
                     reader.Skip(wireType);

@@ -1,6 +1,8 @@
 using RemoteWrite.Core.Batching;
 using RemoteWrite.Core.Buffers;
 using RemoteWrite.Core.Codec;
+using RemoteWrite.Core.Filters;
+using RemoteWrite.Core.Relabel;
 using RemoteWrite.Core.Scanning;
 
 namespace RemoteWrite.Core.Destinations;
@@ -92,9 +94,13 @@ public sealed class DecodedWrite : IDisposable
         return points;
     }
 
-    /// <summary>The given series (and the metadata, when asked) as parts of at most <paramref name="maxPartBytes"/>.</summary>
-    public List<EncodedPart> Encode(List<int> series, bool withMetadata, int maxPartBytes)
+    /// <summary>
+    /// The given series (and the metadata, when asked) as parts of at most <paramref name="maxPartBytes"/>,
+    /// after <paramref name="relabel"/> (a destination's own rules; <paramref name="relabelled"/>: what they dropped).
+    /// </summary>
+    public List<EncodedPart> Encode(List<int> series, bool withMetadata, int maxPartBytes, RelabelRules? relabel, out DropCounts relabelled)
     {
+        relabelled = default;
         var body = Body;
         var all = Series;
         var length = 0;
@@ -120,6 +126,16 @@ public sealed class DecodedWrite : IDisposable
         var parts = new List<EncodedPart>(1);
         using var scanner = new WriteRequestScanner();
         scanner.Scan(writer.WrittenSpan);
+        if (relabel is { IsEmpty: false } && RelabelFilter.Apply(writer.WrittenSpan, scanner, relabel, int.MaxValue, out relabelled) is { } rewritten)
+        {
+            using (rewritten)
+            {
+                scanner.Scan(rewritten.Span);
+                RequestSplitter.Split(rewritten.Span, scanner, maxPartBytes, 0, parts);
+                return parts;
+            }
+        }
+
         RequestSplitter.Split(writer.WrittenSpan, scanner, maxPartBytes, 0, parts);
         return parts;
     }

@@ -18,6 +18,9 @@ public sealed class Destination(DestinationSettings settings, AccessTokenKeeper 
     /// <summary>True when series must be grouped by endpoint: several endpoints chosen by series hash.</summary>
     public bool SpreadsBySeries => Endpoints.Count > 1 && Settings.Balance == EndpointBalance.SeriesHash;
 
+    /// <summary>True when the request cannot go as it came: series grouped by endpoint, or this destination's relabel rules.</summary>
+    public bool NeedsSeries => SpreadsBySeries || !Settings.Relabel.IsEmpty;
+
     public void Dispose()
     {
         Tokens.Dispose();

@@ -16,10 +16,14 @@ public sealed class DestinationMetrics
     public DestinationMetrics(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(MeterName);
-        _dropped = meter.CreateCounter<long>("remotewrite.destination.dropped", "{sample}", "Samples and histogram points dropped on purpose by routing, by reason (unrouted: no route and no default_destination).");
+        _dropped = meter.CreateCounter<long>("remotewrite.destination.dropped", "{sample}", "Samples and histogram points dropped on purpose by routing, by reason: unrouted (no route and no default_destination), relabel (a destination's own relabel_config_file, with the destination).");
         _avoided = meter.CreateCounter<long>("remotewrite.destination.endpoint.avoided", "{event}", "Times an endpoint was taken out of use, by reason: unhealthy (429/5xx/no answer) or rate_limited (its requests-per-minute budget spent).");
         _dropped.Add(0, new KeyValuePair<string, object?>("reason", "unrouted"));
     }
+
+    /// <summary>Points a destination's own relabel rules dropped (<c>reason="relabel"</c>, with the destination).</summary>
+    public void Relabelled(string destination, int points) =>
+        _dropped.Add(points, new KeyValuePair<string, object?>("reason", "relabel"), new KeyValuePair<string, object?>("destination", destination));
 
     public void Unrouted(int points) => _dropped.Add(points, new KeyValuePair<string, object?>("reason", "unrouted"));
 

@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.Configuration;
 using RemoteWrite.Core.Configuration;
 using RemoteWrite.Core.Identity;
+using RemoteWrite.Core.Relabel;
 
 namespace RemoteWrite.Core.Destinations;
 
@@ -47,6 +48,9 @@ public sealed record DestinationSettings(
     string? RelabelConfigFile,
     DestinationRoute? Route)
 {
+    /// <summary>This destination's own relabel rules (<c>relabel_config_file</c>), after the receiver's; none by default.</summary>
+    public RelabelRules Relabel { get; init; } = RelabelRules.None;
+
     /// <summary>Azure's limit per data collection endpoint: 15,000 requests per minute (CONTRACT.md §2; Azure Monitor service limits, Prometheus metrics).</summary>
     public const int AzureMaxRequestsPerMinute = 15_000;
 
@@ -104,9 +108,10 @@ public sealed record DestinationSettings(
         }
 
         var route = RouteOf(entry.Route, name, mode, where, problems);
+        var relabel = RelabelOf(entry.RelabelConfigFile, where, problems);
         if (routingOnly)
         {
-            return new DestinationSettings(name, [], EndpointBalance.SeriesHash, AzureMaxRequestsPerMinute, new IdentityOptions(), null, route);
+            return new DestinationSettings(name, [], EndpointBalance.SeriesHash, AzureMaxRequestsPerMinute, new IdentityOptions(), entry.RelabelConfigFile, route) { Relabel = relabel };
         }
 
         var endpoints = new List<Uri>();
@@ -147,12 +152,25 @@ public sealed record DestinationSettings(
 
         var identity = IdentityOf(entry.Identity, where, problems);
 
-        if (entry.RelabelConfigFile is { } relabel && !File.Exists(relabel))
+        return new DestinationSettings(name, endpoints, balance, perMinute, identity, entry.RelabelConfigFile, route) { Relabel = relabel };
+    }
+
+    private static RelabelRules RelabelOf(string? path, string where, List<string> problems)
+    {
+        if (string.IsNullOrWhiteSpace(path))
         {
-            problems.Add($"{where}: relabel_config_file '{relabel}' does not exist.");
+            return RelabelRules.None;
         }
 
-        return new DestinationSettings(name, endpoints, balance, perMinute, identity, entry.RelabelConfigFile, route);
+        try
+        {
+            return RelabelRules.Load(path);
+        }
+        catch (RelabelConfigException e)
+        {
+            problems.AddRange(e.Problems.Select(p => $"{where}: relabel_config_file {p}"));
+            return RelabelRules.None;
+        }
     }
 
     // The single destination's variables, with this destination's values: one owner of the names (SideCarEnvironment).

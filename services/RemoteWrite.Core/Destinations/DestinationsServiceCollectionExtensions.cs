@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using RemoteWrite.Core.Azure;
+using RemoteWrite.Core.Azure.Check;
 using RemoteWrite.Core.Configuration;
 using RemoteWrite.Core.Identity;
 using RemoteWrite.Core.Pipeline;
@@ -18,12 +19,16 @@ public static class DestinationsServiceCollectionExtensions
     /// is set, its destinations (<see cref="DestinationSet"/>: each with its own token keeper and
     /// endpoints; <see cref="DestinationsSink"/>). Which one is decided from the bound options when the
     /// host first needs it, not here: a test host's configuration arrives after composition. The
-    /// <see cref="IWriteSink"/>, readiness' <see cref="ITokenStatus"/> and the running token keepers follow it.
+    /// <see cref="IWriteSink"/>, readiness' <see cref="ITokenStatus"/>, the running token keepers and the
+    /// <c>check</c> command's targets and tokens follow it.
     /// </summary>
     public static IServiceCollection AddAzureMonitorDestinations(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton<IWriteSink>(sp => UsesFile(sp) ? sp.GetRequiredService<DestinationsSink>() : sp.GetRequiredService<AzureMonitorSink>());
         services.TryAddSingleton<ITokenStatus>(sp => UsesFile(sp) ? sp.GetRequiredService<DestinationSet>() : sp.GetRequiredService<AccessTokenKeeper>());
+        services.TryAddSingleton<DestinationsCheck>();
+        services.TryAddSingleton<ICheckTargets>(sp => UsesFile(sp) ? sp.GetRequiredService<DestinationsCheck>() : ActivatorUtilities.CreateInstance<SingleDestinationCheckTargets>(sp));
+        services.TryAddSingleton<ICheckTokenSource>(sp => UsesFile(sp) ? sp.GetRequiredService<DestinationsCheck>() : ActivatorUtilities.CreateInstance<CredentialCheckTokenSource>(sp));
 
         // The single destination's keeper runs only without DESTINATIONS_FILE: its hosted-service entry becomes the choice.
         var before = services.Count;

@@ -54,7 +54,7 @@ public sealed class DestinationsSink(
 
             foreach (var destination in whole)
             {
-                if (destination.SpreadsBySeries)
+                if (destination.NeedsSeries)
                 {
                     decoded ??= Decode(write);
                     sends.Add(DeliverSeriesAsync(destination, decoded, [.. Enumerable.Range(0, decoded.SeriesCount)], cancellationToken));
@@ -141,7 +141,7 @@ public sealed class DestinationsSink(
         var maxPart = limits.Value.MaxPartBytes;
         if (!destination.SpreadsBySeries)
         {
-            var parts = decoded.Encode(series, withMetadata: true, maxPart);
+            var parts = Encode(destination, decoded, series, withMetadata: true, maxPart);
             try
             {
                 return await DeliverPartsAsync(destination, parts, cancellationToken);
@@ -183,7 +183,7 @@ public sealed class DestinationsSink(
             {
                 if (groups[k] is { } group)
                 {
-                    sends[k] = DeliverGroupAsync(available[k], decoded, group, k == metadataGroup, maxPart, cancellationToken);
+                    sends[k] = DeliverGroupAsync(destination, available[k], decoded, group, k == metadataGroup, maxPart, cancellationToken);
                 }
             }
 
@@ -218,9 +218,9 @@ public sealed class DestinationsSink(
         return Named(destination, PartBatch.Combine(results));
     }
 
-    private async Task<SinkResult> DeliverGroupAsync(DestinationEndpoint endpoint, DecodedWrite decoded, List<int> group, bool withMetadata, int maxPart, CancellationToken cancellationToken)
+    private async Task<SinkResult> DeliverGroupAsync(Destination destination, DestinationEndpoint endpoint, DecodedWrite decoded, List<int> group, bool withMetadata, int maxPart, CancellationToken cancellationToken)
     {
-        var parts = decoded.Encode(group, withMetadata, maxPart);
+        var parts = Encode(destination, decoded, group, withMetadata, maxPart);
         try
         {
             return await PartBatch.DeliverAllAsync(
@@ -246,6 +246,18 @@ public sealed class DestinationsSink(
         }
 
         string destinationBudget(DestinationEndpoint e) => destinations.Find(e.Target.Destination!)?.Settings.MaxRequestsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "";
+    }
+
+    // The destination's series, after its own relabel rules (what they drop is counted per destination).
+    private List<EncodedPart> Encode(Destination destination, DecodedWrite decoded, List<int> series, bool withMetadata, int maxPart)
+    {
+        var parts = decoded.Encode(series, withMetadata, maxPart, destination.Settings.Relabel, out var relabelled);
+        if (!relabelled.IsEmpty)
+        {
+            metrics.Relabelled(destination.Name, relabelled.Points);
+        }
+
+        return parts;
     }
 
     private static SinkResult AllAvoided(Destination destination)

@@ -23,7 +23,8 @@ public sealed partial class AccessTokenKeeper : BackgroundService, IAccessTokenS
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly Lock _gate = new();
 
-    private Held? _held;
+    // Replaced whole (a record), never mutated: read without the lock, written under it.
+    private volatile Held? _held;
     private bool _refreshPending;
     private TaskCompletionSource _attemptDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TokenCredential? _credential;
@@ -52,6 +53,12 @@ public sealed partial class AccessTokenKeeper : BackgroundService, IAccessTokenS
 
     public async ValueTask<AccessToken?> GetTokenAsync(CancellationToken cancellationToken)
     {
+        // Every part asks: the common case (a usable token nobody refused) takes no lock.
+        if (_held is { Refused: false } current && Usable(current) is { } usable)
+        {
+            return usable;
+        }
+
         Task waitFor;
         lock (_gate)
         {

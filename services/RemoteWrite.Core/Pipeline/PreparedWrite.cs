@@ -36,7 +36,7 @@ public sealed class PreparedWrite(RemoteWriteVersion version, ScanSummary receiv
             long bytes = 0;
             foreach (var part in Parts)
             {
-                bytes += Buffers.BytePool.RentedLength(part.Length);
+                bytes += part.PooledBytes;
             }
 
             return bytes;

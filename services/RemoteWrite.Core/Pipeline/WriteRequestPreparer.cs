@@ -32,8 +32,32 @@ public sealed class WriteRequestPreparer(WriteLimits limits, TimeProvider time, 
     /// <summary>The largest compressed part this preparer produces.</summary>
     public int CutAtBytes => _cutAtBytes;
 
-    /// <summary>Throws <see cref="Errors.RemoteWriteException"/> (400/413/415) for bad input.</summary>
+    /// <summary>Throws <see cref="Errors.RemoteWriteException"/> (400/413/415) for bad input. A body forwarded as received is copied into its part.</summary>
     public PreparedWrite Prepare(ReadOnlySpan<byte> body, string? contentType, string? contentEncoding)
+    {
+        PooledBuffer? copyWhenForwarded = null;
+        return Prepare(body, ref copyWhenForwarded, contentType, contentEncoding);
+    }
+
+    /// <summary>
+    /// As <see cref="Prepare(ReadOnlySpan{byte}, string?, string?)"/>, taking ownership of <paramref name="body"/>
+    /// (also when it throws): a body that needs no change becomes the part as it is, without a copy; otherwise it is disposed.
+    /// </summary>
+    public PreparedWrite Prepare(PooledBuffer body, string? contentType, string? contentEncoding)
+    {
+        PooledBuffer? owned = body;
+        try
+        {
+            return Prepare(body.Span, ref owned, contentType, contentEncoding);
+        }
+        finally
+        {
+            owned?.Dispose();
+        }
+    }
+
+    // owned: the buffer holding body, handed to the part (and set to null) when the body is forwarded as received.
+    private PreparedWrite Prepare(ReadOnlySpan<byte> body, ref PooledBuffer? owned, string? contentType, string? contentEncoding)
     {
         if (body.Length > limits.MaxRequestBytes)
         {
@@ -43,7 +67,7 @@ public sealed class WriteRequestPreparer(WriteLimits limits, TimeProvider time, 
         var version = RemoteWriteHeaders.Negotiate(contentType, contentEncoding);
         var decoded = SnappyCodec.Decode(body, limits.MaxDecodedBytes);
         var changed = false;
-        using var scanner = new WriteRequestScanner();
+        var scanner = ScannerPool.Rent();
         try
         {
             if (version == RemoteWriteVersion.V2)
@@ -94,7 +118,9 @@ public sealed class WriteRequestPreparer(WriteLimits limits, TimeProvider time, 
 
             if (!changed && body.Length <= _cutAtBytes)
             {
-                parts.Add(new EncodedPart(PooledBuffer.CopyOf(body), scanner.Summary));
+                // The received buffer itself becomes the part: no copy.
+                parts.Add(new EncodedPart(owned ?? PooledBuffer.CopyOf(body), scanner.Summary));
+                owned = null;
                 return new PreparedWrite(version, received, parts, dropped, true, truncated);
             }
 
@@ -105,6 +131,7 @@ public sealed class WriteRequestPreparer(WriteLimits limits, TimeProvider time, 
         finally
         {
             decoded.Dispose();
+            ScannerPool.Return(scanner);
         }
     }
 

@@ -88,23 +88,27 @@ public static class RemoteWriteApi
         }
 
         var lease = context.AdmissionLease();
+        var unprepared = body;
         PreparedWrite prepared;
         try
         {
-            using (body)
+            // Before decoding: hold what decoding will need, or ask the sender to come back.
+            if (lease is not null && !lease.TryResize(AdmissionEstimate.WhilePreparing(body.Span, preparer.Limits.MaxDecodedBytes)))
             {
-                // Before decoding: hold what decoding will need, or ask the sender to come back.
-                if (lease is not null && !lease.TryResize(AdmissionEstimate.WhilePreparing(body.Span, preparer.Limits.MaxDecodedBytes)))
-                {
-                    return await RetryAsync(context, options, null, "over capacity (bytes in flight), try again", loggers);
-                }
-
-                prepared = preparer.Prepare(body.Span, request.ContentType, request.Headers.ContentEncoding);
+                return await RetryAsync(context, options, null, "over capacity (bytes in flight), try again", loggers);
             }
+
+            // The preparer owns the body from here: sent as it came, it becomes the part without a copy.
+            unprepared = null;
+            prepared = preparer.Prepare(body, request.ContentType, request.Headers.ContentEncoding);
         }
         catch (RemoteWriteException e)
         {
             return await PlainAsync(context, e.StatusCode, e.Message);
+        }
+        finally
+        {
+            unprepared?.Dispose();
         }
 
         using (prepared)

@@ -85,7 +85,7 @@ public sealed class DestinationsConfigurationTests
         Assert.Contains(problems, p => p.Contains("max_requests_per_minute must be positive", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("identity key 'NOT_A_VARIABLE'", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("identity: AZURE_CLIENT_ID (Identity:ClientId) is required for IDENTITY_TYPE=userAssigned", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.Contains("relabel_config_file '/nonexistent/relabel.yaml' does not exist", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("relabel_config_file /nonexistent/relabel.yaml: cannot be read", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("route needs exactly one of label and header", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("the name is used twice", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("destination 'b': identity is required", StringComparison.Ordinal));

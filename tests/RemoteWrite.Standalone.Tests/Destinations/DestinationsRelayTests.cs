@@ -94,6 +94,39 @@ public sealed class DestinationsRelayTests
     }
 
     [Fact]
+    public async Task A_destinations_own_relabel_rules_apply_to_it_only_and_their_drops_are_counted_per_destination()
+    {
+        var rules = Path.GetTempFileName();
+        File.WriteAllText(rules, """
+            - source_labels: [instance]
+              regex: host-1
+              action: drop
+            - regex: team
+              action: labeldrop
+            """);
+        try
+        {
+            var yaml = FanOut.Replace("AZURE_CLIENT_ID: client-a}", "AZURE_CLIENT_ID: client-a}\n    relabel_config_file: " + rules, StringComparison.Ordinal);
+            using var relay = await new DestinationsRelay(yaml).ReadyAsync();
+
+            using var response = await relay.WriteAsync(Teams("a", "b", "c"));
+
+            Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+            var a = relay.SeriesAt("dce-a");
+            Assert.Equal(["host-0", "host-2"], Instances(a));
+            Assert.All(a, s => Assert.DoesNotContain(s.Labels, l => l.Name == "team"));
+            Assert.Equal(["host-0", "host-1", "host-2"], Instances(relay.SeriesAt("dce-b")));
+            Assert.All(relay.SeriesAt("dce-b"), s => Assert.Contains(s.Labels, l => l.Name == "team"));
+            var metrics = await Poll.UntilAsync(() => relay.Client.GetStringAsync("/metrics"), t => t.Contains("reason=\"relabel\""), TimeSpan.FromSeconds(20));
+            Assert.Matches(@"remotewrite_destination_dropped_total\{(?=[^}]*destination=""team-a"")(?=[^}]*reason=""relabel"")[^}]*\} 1\b", metrics);
+        }
+        finally
+        {
+            File.Delete(rules);
+        }
+    }
+
+    [Fact]
     public async Task A_destination_rejecting_the_data_as_invalid_answers_400()
     {
         using var relay = await new DestinationsRelay(FanOut).ReadyAsync();

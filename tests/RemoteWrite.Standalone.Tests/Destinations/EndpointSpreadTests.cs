@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Microsoft.Extensions.DependencyInjection;
+using RemoteWrite.Core.Azure.Check;
 using RemoteWrite.Core.Protocol.V1;
 using RemoteWrite.Standalone.Tests.Infrastructure;
 
@@ -83,6 +85,21 @@ public sealed class EndpointSpreadTests
         Assert.Single(relay.At("dce-2"));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, third.StatusCode);
         Assert.InRange(third.Headers.RetryAfter!.Delta!.Value.TotalSeconds, 1, 60);
+    }
+
+    [Fact]
+    public async Task The_check_command_tries_every_endpoint_of_every_destination_with_its_own_identity()
+    {
+        using var relay = await new DestinationsRelay(TwoEndpoints()).ReadyAsync();
+        relay.Azure.Default = (request, _) => Task.FromResult(new HttpResponseMessage(request.RequestUri!.Host.StartsWith("dce-2.", StringComparison.Ordinal) ? HttpStatusCode.Forbidden : HttpStatusCode.OK));
+
+        var verdicts = await relay.Factory.Services.GetRequiredService<ConnectionCheck>().RunAsync(CancellationToken.None);
+
+        Assert.Equal(2, verdicts.Count);
+        Assert.All(verdicts, v => Assert.Equal("ws", v.Destination));
+        Assert.Equal(CheckProblem.None, verdicts.Single(v => v.ToString().Contains("dce-1.", StringComparison.Ordinal)).Problem);
+        Assert.Equal(CheckProblem.Role, verdicts.Single(v => v.ToString().Contains("dce-2.", StringComparison.Ordinal)).Problem);
+        Assert.All(relay.Azure.Requests, r => Assert.StartsWith("Bearer client-ws-", r.Authorization));
     }
 
     [Fact]

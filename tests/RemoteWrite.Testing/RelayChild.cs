@@ -1,4 +1,4 @@
-namespace RemoteWrite.Standalone.Tests.Infrastructure;
+namespace RemoteWrite.Testing;
 
 /// <summary>The built relay as its own process on a free port, started and ready (<c>/ready</c> = 200: a token is held).</summary>
 public sealed class RelayChild : IDisposable
