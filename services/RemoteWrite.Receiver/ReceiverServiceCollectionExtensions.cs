@@ -26,8 +26,7 @@ public static class ReceiverServiceCollectionExtensions
         services.AddValidatedOptions<RelabelOptions>(configuration.GetSection(RelabelOptions.SectionName))
             .Configure<IConfiguration>(RelabelOptions.ApplyEnvironment);
         services.TryAddSingleton(TimeProvider.System);
-        // The series watch (active series, case collisions) where the host registered one (the relay, through AddIngestionStatus).
-        // With the active-series estimate and case collisions both off the preparer gets no watch: the request path is as without them.
+        // The series watch (active series, case collisions) of AddIngestionStatus; with both off the preparer gets none: the request path is as without them.
         services.TryAddSingleton(sp =>
         {
             var limits = sp.GetRequiredService<IOptions<WriteLimits>>().Value;
