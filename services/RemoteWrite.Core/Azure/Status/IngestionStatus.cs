@@ -10,8 +10,8 @@ namespace RemoteWrite.Core.Azure.Status;
 /// Azure's reason. Keyed by (destination, endpoint URL); the single destination of
 /// <c>INGESTION_URL</c> is <see cref="DefaultDestination"/>. Fed once per request or part (never
 /// per sample) from: the receiver (<c>RemoteWriteApi</c>: received, dropped, truncated), the
-/// forwarder (<c>DeliveryForwarder</c>: received, dropped), the Azure sink (<c>AzureMonitorSink.SendOnceAsync</c>:
-/// every POST) and <see cref="Limits.SeriesWatch"/> (active series, case collisions).
+/// forwarder (<c>DeliveryForwarder</c>: received, dropped), the Azure part sender (<c>AzurePartSender</c>:
+/// every POST, for every destination and endpoint) and <see cref="Limits.SeriesWatch"/> (active series, case collisions).
 /// </summary>
 public sealed class IngestionStatus(TimeProvider time)
 {
@@ -52,7 +52,7 @@ public sealed class IngestionStatus(TimeProvider time)
     /// <summary>One POST to <paramref name="endpoint"/> of <paramref name="destination"/> and its answer.</summary>
     public void RecordSend(string destination, string endpoint, SendResult result, ScanSummary summary)
     {
-        var status = _endpoints.GetOrAdd((destination, endpoint), static (key, t) => new EndpointStatus(key.Destination, key.Endpoint, t), time);
+        var status = Endpoint(destination, endpoint);
         var points = summary.Samples + summary.Histograms;
         if (result.Outcome == SendOutcome.Accepted)
         {
@@ -67,8 +67,10 @@ public sealed class IngestionStatus(TimeProvider time)
     }
 
     /// <summary>A failure with no POST behind it (no token yet), shown with the endpoint it was meant for.</summary>
-    public void RecordNotSent(string destination, string endpoint, string reason) =>
-        _endpoints.GetOrAdd((destination, endpoint), static (key, t) => new EndpointStatus(key.Destination, key.Endpoint, t), time).Failed(0, reason);
+    public void RecordNotSent(string destination, string endpoint, string reason) => Endpoint(destination, endpoint).Failed(0, reason);
+
+    private EndpointStatus Endpoint(string destination, string endpoint) =>
+        _endpoints.GetOrAdd((destination, endpoint), static (key, t) => new EndpointStatus(key.Destination, key.Endpoint, t), time);
 
     public DestinationVolume Destination(string name) =>
         _destinations.GetOrAdd(name, static (n, t) => new DestinationVolume(n, t), time);
